@@ -43,6 +43,7 @@ type Client struct {
 	apiBase     *url.URL
 	digitalBase *url.URL
 	ts          oauth2.TokenSource
+	userID      string
 }
 
 // Request is one call through the low-level door [Client.Do]. Path is a
@@ -116,8 +117,13 @@ func (c *Client) setup(ctx context.Context) error {
 			return &AuthError{Op: "password grant", Err: err}
 		}
 		c.ts = oc.TokenSource(context.WithoutCancel(ctx), tok)
+		claims := idTokenClaims(tok)
 		if c.cfg.tenantID == "" {
-			c.cfg.tenantID = tenantFromIDToken(tok)
+			c.cfg.tenantID = claims.TenantID
+		}
+		c.userID = claims.UserID
+		if c.userID == "" {
+			c.userID = strings.TrimPrefix(claims.Sub, "user:")
 		}
 	} else {
 		c.ts = c.cfg.tokenSource
@@ -149,21 +155,25 @@ func (c *Client) setup(ctx context.Context) error {
 	return nil
 }
 
-func tenantFromIDToken(tok *oauth2.Token) string {
+type claims struct {
+	TenantID string `json:"tenantId"`
+	UserID   string `json:"userId"`
+	Sub      string `json:"sub"`
+}
+
+func idTokenClaims(tok *oauth2.Token) claims {
+	var c claims
 	idt, _ := tok.Extra("id_token").(string)
 	parts := strings.Split(idt, ".")
 	if len(parts) < 2 {
-		return ""
+		return c
 	}
 	b, err := base64URLDecode(parts[1])
 	if err != nil {
-		return ""
+		return c
 	}
-	var claims struct {
-		TenantID string `json:"tenantId"`
-	}
-	_ = json.Unmarshal(b, &claims)
-	return claims.TenantID
+	_ = json.Unmarshal(b, &c)
+	return c
 }
 
 func (c *Client) getJSON(ctx context.Context, u string, v any) error {
@@ -189,6 +199,11 @@ func (c *Client) TenantID() string { return c.cfg.tenantID }
 // (empty with a caller's token source). The privacy package uses it to refuse
 // deactivating the key's own user.
 func (c *Client) AccessKeyID() string { return c.cfg.accessKeyID }
+
+// UserID is the id of the user that owns the access key, read from the
+// id_token (claim userId, else sub "user:<id>"); empty when unknown. The
+// privacy package uses it to refuse deactivating the key's own user.
+func (c *Client) UserID() string { return c.userID }
 
 // Logger is the client's logger (never nil).
 func (c *Client) Logger() *slog.Logger { return c.logger }

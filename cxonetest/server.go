@@ -23,6 +23,9 @@ const (
 	DemoClientSecret    = "demo-client-secret"
 	DemoAccessKeyID     = "DEMOKEY123"
 	DemoAccessKeySecret = "demo-access-key-secret=="
+	// DemoKeyOwnerUserID is the id of the employee who owns the demo access
+	// key; the id_token names it (claims userId and sub "user:<id>").
+	DemoKeyOwnerUserID = "0b9f1c2e-7a55-4c1d-9e0a-00000000a11c"
 )
 
 // Server is a running simulator. Its zero value is not usable; call NewServer.
@@ -37,10 +40,19 @@ type Server struct {
 	tokens map[string]time.Time // access token → expiry
 	nextID int
 	opts   options
+
+	// State of each area, defined in that area's file.
+	privacy privacyState
+	users   userState
+	digital digitalState
 }
 
 type options struct {
 	tokenLifetime time.Duration
+
+	// Options of each area, defined in that area's file.
+	privacy privacyOptions
+	digital digitalOptions
 }
 
 // Option configures a Server.
@@ -134,7 +146,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	tok := fmt.Sprintf("sim-access-%d", s.nextID)
 	s.tokens[tok] = time.Now().Add(s.opts.tokenLifetime)
 	s.mu.Unlock()
-	claims, _ := json.Marshal(map[string]string{"tenantId": DemoTenantID, "sub": "user:sim"})
+	claims, _ := json.Marshal(map[string]string{"tenantId": DemoTenantID, "userId": DemoKeyOwnerUserID, "sub": "user:" + DemoKeyOwnerUserID})
 	idt := "e30." + base64.RawURLEncoding.EncodeToString(claims) + ".sig"
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": tok, "token_type": "Bearer", "expires_in": int(s.opts.tokenLifetime.Seconds()),
