@@ -29,8 +29,10 @@ func parse(typeWord, raw string, opts ...ParseOption) parseResult {
 	return parseResult{Subject: s}
 }
 
-func ok(t IdentifierType, v string) parseResult { return parseResult{Subject: Subject{Type: t, Value: v}} }
-func bad(r Reason) parseResult                  { return parseResult{Reason: r, Field: FieldSubjectIdentifier} }
+func ok(t IdentifierType, v string) parseResult {
+	return parseResult{Subject: Subject{Type: t, Value: v}}
+}
+func bad(r Reason) parseResult { return parseResult{Reason: r, Field: FieldSubjectIdentifier} }
 
 func TestParseSubject(t *testing.T) {
 	t.Parallel()
