@@ -241,13 +241,12 @@ func (p *Parser) New(t IdentifierType, raw string) (Subject, error) {
 	if err := checkArtifacts(t, v); err != nil {
 		return Subject{}, err
 	}
-	if strings.ContainsAny(v, ",;\n\r\u2028\u2029") {
-		if countParts(v) > 1 {
-			return Subject{}, valueErr(ReasonMultipleIdentifiers, "holds several identifiers separated by a comma, semicolon or line break; put one identifier per row")
-		}
+	switch sep, ctrl := scan(v); {
+	case sep && countParts(v) > 1:
+		return Subject{}, valueErr(ReasonMultipleIdentifiers, "holds several identifiers separated by a comma, semicolon or line break; put one identifier per row")
+	case sep:
 		return Subject{}, valueErr(invalid, "contains a comma, semicolon or line break")
-	}
-	if hasControl(v) {
+	case ctrl:
 		return Subject{}, valueErr(invalid, "contains a control or invisible formatting character")
 	}
 	var (
@@ -381,23 +380,30 @@ func countParts(v string) int {
 	return n
 }
 
-// hasControl reports a control (Cc) or format (Cf) character anywhere in v.
-func hasControl(v string) bool {
+// scan reports whether v holds an identifier separator (comma, semicolon, line
+// break) and whether it holds a control (Cc) or format (Cf) character, in one
+// pass that decodes runes only past the first non-ASCII byte.
+func scan(v string) (sep, ctrl bool) {
 	for i := 0; i < len(v); i++ {
 		b := v[i]
-		if b < ' ' || b == 0x7f {
-			return true
-		}
-		if b >= utf8.RuneSelf {
+		switch {
+		case b == ',' || b == ';' || b == '\n' || b == '\r':
+			sep = true
+		case b < ' ' || b == 0x7f:
+			ctrl = true
+		case b >= utf8.RuneSelf:
 			for _, r := range v[i:] {
-				if unicode.In(r, unicode.Cc, unicode.Cf) {
-					return true
+				switch {
+				case isSeparator(r):
+					sep = true
+				case unicode.In(r, unicode.Cc, unicode.Cf):
+					ctrl = true
 				}
 			}
-			return false
+			return sep, ctrl
 		}
 	}
-	return false
+	return sep, ctrl
 }
 
 // looksLikePhone reports whether v is made of phone characters only and holds
