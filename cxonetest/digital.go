@@ -107,6 +107,7 @@ type digitalState struct {
 	nextID    int
 	clock     time.Time // seed timestamps advance from here
 	calls     map[string]int
+	queries   map[string][]string // last raw queries per route, for tests
 }
 
 type digitalOptions struct {
@@ -144,6 +145,7 @@ func (s *Server) registerDigitalRoutes() {
 	d.msgByID = map[string]*dfoMessage{}
 	d.custByID = map[string]*dfoCustomer{}
 	d.calls = map[string]int{}
+	d.queries = map[string][]string{}
 	d.nextID = 1000
 	d.clock = time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
 	if s.opts.digital.pageSize <= 0 {
@@ -161,6 +163,10 @@ func (s *Server) registerDigitalRoutes() {
 		s.handleAPI(pattern, func(w http.ResponseWriter, r *http.Request) {
 			d.mu.Lock()
 			d.calls[pattern]++
+			if q := d.queries[pattern]; len(q) >= maxRecordedQueries {
+				d.queries[pattern] = q[1:]
+			}
+			d.queries[pattern] = append(d.queries[pattern], r.URL.RawQuery)
 			d.mu.Unlock()
 			h(w, r)
 		})
@@ -179,6 +185,18 @@ func (s *Server) registerDigitalRoutes() {
 	route("GET "+base+"/contacts", s.dfoSearchContacts)
 	route("GET "+base+"/contacts/{id}", s.dfoGetContact)
 	route("GET "+base+"/contacts/{id}/messages", s.dfoContactMessages)
+}
+
+const maxRecordedQueries = 100
+
+// DigitalRawQueries returns the raw (still encoded) query strings of the last
+// requests (up to 100) to a DFO route pattern such as "GET /dfo/3.0/customers",
+// oldest first, so tests can check what went over the wire.
+func (s *Server) DigitalRawQueries(pattern string) []string {
+	d := s.dfo()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.queries[pattern])
 }
 
 // dfoError is DFO's error body.
