@@ -1,0 +1,400 @@
+package privacy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Journal remembers which subjects already have an erasure request, so a
+// rerun of a [Batch] files nothing twice. Implement it to keep the record in
+// your own database; [FileJournal] and [MemJournal] are provided.
+//
+// Implementations must be safe for concurrent use, must make a Record
+// durable before returning (the batch reports the row processed only then),
+// and should store an HMAC of the key rather than the key itself: the key is
+// the subject's normalised identifier, personal data.
+type Journal interface {
+	// Lookup finds the entry recorded for a subject's comparison key
+	// ([Subject.Key]).
+	Lookup(ctx context.Context, key string) (JournalEntry, bool, error)
+	// Record adds the entry of a filed request.
+	Record(ctx context.Context, e JournalEntry) error
+}
+
+// JournalEntry is one filed erasure request.
+type JournalEntry struct {
+	// Key is the subject's comparison key. It is given to the journal, never
+	// read back from it: Lookup may return an entry without it.
+	Key         string
+	Type        IdentifierType
+	RequestID   string
+	SubmittedAt time.Time
+	// Ambiguous: the request followed an ambiguous failure (see [Request]).
+	Ambiguous bool
+}
+
+// ErrJournal is matched (errors.Is) by every error about a journal file's
+// content: a corrupt line, another journal's salt or secret, an unknown
+// version.
+var ErrJournal = errors.New("privacy: journal")
+
+// JournalError says what is wrong with a journal file and on which line.
+type JournalError struct {
+	Line int // 0 when not about one line
+	Msg  string
+}
+
+func (e *JournalError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("privacy: journal line %d: %s", e.Line, e.Msg)
+	}
+	return "privacy: journal: " + e.Msg
+}
+
+// Is matches [ErrJournal].
+func (e *JournalError) Is(target error) bool { return target == ErrJournal }
+
+// MemJournal is a Journal in memory, for tests and short runs.
+type MemJournal struct {
+	mu sync.Mutex
+	m  map[string]JournalEntry
+}
+
+// NewMemJournal returns an empty in-memory journal.
+func NewMemJournal() *MemJournal { return &MemJournal{m: map[string]JournalEntry{}} }
+
+// Lookup implements [Journal].
+func (j *MemJournal) Lookup(_ context.Context, key string) (JournalEntry, bool, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.m[key]
+	return e, ok, nil
+}
+
+// Record implements [Journal]. The first entry of a key is kept.
+func (j *MemJournal) Record(_ context.Context, e JournalEntry) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, ok := j.m[e.Key]; !ok {
+		j.m[e.Key] = e
+	}
+	return nil
+}
+
+// Len is the number of subjects recorded.
+func (j *MemJournal) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.m)
+}
+
+// FileJournal is a [Journal] in an append-only JSON-lines file:
+//
+//	{"journal":"cxone-privacy-erasure","v":1,"salt":"…","check":"…","created":"…"}
+//	{"k":"<HMAC-SHA256 hex>","s":"<salt id>","t":"Email","id":"<requestId>","at":"…"}
+//
+// The first line holds a random 32-byte salt; each later line is one filed
+// request, written and fsynced before [FileJournal.Record] returns, keyed by
+// HMAC-SHA256 over the subject's comparison key with the salt (and the
+// secret of [WithJournalSecret], if any) as the HMAC key. No identifier is
+// on disk. Without a secret the salt is in the file, so someone holding it
+// can test guesses of an identifier; keep the file as private as the input
+// CSV (it is created 0600), or set a secret kept elsewhere.
+//
+// Crash safety: a last line cut short by a crash (no newline) is dropped and
+// the file truncated to the last whole line before appending; at worst that
+// request is filed again on the rerun. Anything else that does not read — a
+// damaged line before the end, a line written under another salt, a second
+// header, another secret, an unknown version — is a [*JournalError], never
+// skipped silently. One process at a time may append to a file.
+type FileJournal struct {
+	mu     sync.Mutex
+	f      *os.File
+	key    []byte
+	saltID string
+	m      map[string]JournalEntry
+	closed bool
+}
+
+// JournalOption configures [OpenJournal].
+type JournalOption func(*journalConfig) error
+
+type journalConfig struct {
+	secret []byte
+	now    func() time.Time
+}
+
+// WithJournalSecret mixes a secret kept outside the file into the HMAC key,
+// so the file alone does not allow testing guesses. Opening the file later
+// with another secret (or none) is an error.
+func WithJournalSecret(secret []byte) JournalOption {
+	return func(c *journalConfig) error {
+		if len(secret) < 16 {
+			return errors.New("privacy: WithJournalSecret: secret shorter than 16 bytes")
+		}
+		c.secret = bytes.Clone(secret)
+		return nil
+	}
+}
+
+const (
+	journalKind    = "cxone-privacy-erasure"
+	journalVersion = 1
+)
+
+type journalHeader struct {
+	Journal string `json:"journal"`
+	V       int    `json:"v"`
+	Salt    string `json:"salt"`
+	Check   string `json:"check"`
+	Created string `json:"created,omitempty"`
+}
+
+type journalRecord struct {
+	K  string `json:"k"`
+	S  string `json:"s"`
+	T  string `json:"t"`
+	ID string `json:"id"`
+	At string `json:"at"`
+	A  bool   `json:"a,omitempty"`
+}
+
+// OpenJournal opens the journal at path, creating it (mode 0600) with a new
+// salt if it does not exist or is empty. It reads every entry into memory.
+func OpenJournal(path string, opts ...JournalOption) (*FileJournal, error) {
+	cfg := journalConfig{now: time.Now}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("privacy: open journal: %w", err)
+	}
+	j := &FileJournal{f: f, m: map[string]JournalEntry{}}
+	if err := j.load(cfg); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+func deriveKey(salt, secret []byte) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("cxone journal key v1\x00"))
+	m.Write(salt)
+	return m.Sum(nil)
+}
+
+func (j *FileJournal) mac(s string) string {
+	m := hmac.New(sha256.New, j.key)
+	m.Write([]byte(s))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (j *FileJournal) load(cfg journalConfig) error {
+	data, err := io.ReadAll(j.f)
+	if err != nil {
+		return fmt.Errorf("privacy: read journal: %w", err)
+	}
+	// Whole lines end with '\n'; what follows the last one is a torn write.
+	whole := data[:bytes.LastIndexByte(data, '\n')+1]
+	var torn []byte
+	if len(whole) < len(data) {
+		torn = data[len(whole):]
+	}
+	if len(bytes.TrimSpace(whole)) == 0 {
+		// New, empty, or only a torn header: nothing was recorded yet.
+		return j.create(cfg)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(whole))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	line := 0
+	sawHeader := false
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if !sawHeader {
+			if err := j.readHeader(b, line, cfg); err != nil {
+				return err
+			}
+			sawHeader = true
+			continue
+		}
+		if err := j.readRecord(b, line); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return &JournalError{Line: line + 1, Msg: "unreadable line: " + err.Error()}
+	}
+	if torn == nil {
+		_, err = j.f.Seek(0, io.SeekEnd)
+		return err
+	}
+	// A crash cut the last line. Drop it from the file; if it was whole but
+	// for its newline, keep its entry and write it again properly.
+	keep := j.readRecord(bytes.TrimSpace(torn), line+1) == nil
+	if err := j.f.Truncate(int64(len(whole))); err != nil {
+		return fmt.Errorf("privacy: repair journal: %w", err)
+	}
+	if _, err := j.f.Seek(0, io.SeekEnd); err != nil {
+		return err
+	}
+	if keep {
+		if _, err := j.f.Write(append(bytes.TrimSpace(torn), '\n')); err != nil {
+			return fmt.Errorf("privacy: repair journal: %w", err)
+		}
+	}
+	return j.f.Sync()
+}
+
+func (j *FileJournal) readHeader(b []byte, line int, cfg journalConfig) error {
+	var h journalHeader
+	if err := json.Unmarshal(b, &h); err != nil || h.Journal != journalKind {
+		return &JournalError{Line: line, Msg: "not a cxone erasure journal header"}
+	}
+	if h.V != journalVersion {
+		return &JournalError{Line: line, Msg: fmt.Sprintf("journal version %d, this SDK reads %d", h.V, journalVersion)}
+	}
+	salt, err := base64.StdEncoding.DecodeString(h.Salt)
+	if err != nil || len(salt) < 16 {
+		return &JournalError{Line: line, Msg: "bad salt"}
+	}
+	j.key = deriveKey(salt, cfg.secret)
+	j.saltID = saltID(salt)
+	if !hmac.Equal([]byte(j.mac("check")), []byte(h.Check)) {
+		return &JournalError{Line: line, Msg: "journal was made with another secret"}
+	}
+	return nil
+}
+
+func saltID(salt []byte) string {
+	sum := sha256.Sum256(salt)
+	return hex.EncodeToString(sum[:4])
+}
+
+func (j *FileJournal) readRecord(b []byte, line int) error {
+	var r journalRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return &JournalError{Line: line, Msg: "damaged line"}
+	}
+	if r.K == "" {
+		var h journalHeader
+		if json.Unmarshal(b, &h) == nil && h.Journal != "" {
+			return &JournalError{Line: line, Msg: "a second journal header: journals were concatenated"}
+		}
+	}
+	if r.S != j.saltID {
+		return &JournalError{Line: line, Msg: "record written under another salt"}
+	}
+	if len(r.K) != 64 || r.ID == "" {
+		return &JournalError{Line: line, Msg: "damaged record"}
+	}
+	at, err := time.Parse(time.RFC3339Nano, r.At)
+	if err != nil {
+		return &JournalError{Line: line, Msg: "damaged record time"}
+	}
+	if _, ok := j.m[r.K]; !ok {
+		j.m[r.K] = JournalEntry{Type: IdentifierType(r.T), RequestID: r.ID, SubmittedAt: at, Ambiguous: r.A}
+	}
+	return nil
+}
+
+func (j *FileJournal) create(cfg journalConfig) error {
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		return err
+	}
+	j.key = deriveKey(salt, cfg.secret)
+	j.saltID = saltID(salt)
+	h, _ := json.Marshal(journalHeader{
+		Journal: journalKind, V: journalVersion, Salt: base64.StdEncoding.EncodeToString(salt),
+		Check: j.mac("check"), Created: cfg.now().UTC().Format(time.RFC3339),
+	})
+	if err := j.f.Truncate(0); err != nil {
+		return fmt.Errorf("privacy: create journal: %w", err)
+	}
+	if _, err := j.f.WriteAt(append(h, '\n'), 0); err != nil {
+		return fmt.Errorf("privacy: create journal: %w", err)
+	}
+	if _, err := j.f.Seek(0, io.SeekEnd); err != nil {
+		return err
+	}
+	return j.f.Sync()
+}
+
+// Lookup implements [Journal]. The entry's Key is empty: the file holds
+// only its HMAC.
+func (j *FileJournal) Lookup(_ context.Context, key string) (JournalEntry, bool, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.m[j.mac(key)]
+	return e, ok, nil
+}
+
+// Record implements [Journal]: one line, written and fsynced. A key already
+// recorded is not written again.
+func (j *FileJournal) Record(_ context.Context, e JournalEntry) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return errors.New("privacy: journal is closed")
+	}
+	k := j.mac(e.Key)
+	if _, ok := j.m[k]; ok {
+		return nil
+	}
+	b, err := json.Marshal(journalRecord{K: k, S: j.saltID, T: string(e.Type), ID: e.RequestID,
+		At: e.SubmittedAt.UTC().Format(time.RFC3339Nano), A: e.Ambiguous})
+	if err != nil {
+		return err
+	}
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("privacy: write journal: %w", err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("privacy: sync journal: %w", err)
+	}
+	e.Key = ""
+	j.m[k] = e
+	return nil
+}
+
+// Len is the number of subjects recorded.
+func (j *FileJournal) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.m)
+}
+
+// Close closes the file. Later Records fail.
+func (j *FileJournal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return nil
+	}
+	j.closed = true
+	return j.f.Close()
+}
