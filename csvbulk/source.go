@@ -1,0 +1,304 @@
+package csvbulk
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"iter"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
+	"golang.org/x/text/transform"
+)
+
+// bufSize is the read buffer; the header line must fit in it to be sniffed.
+const bufSize = 64 << 10
+
+// Format describes the flavour of CSV a reader detected.
+type Format struct {
+	Encoding  string // "UTF-8", "UTF-8 BOM", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"
+	Delimiter rune   // ',', ';' or '\t'
+	SepLine   bool   // the file began with a "sep=" line naming the delimiter
+}
+
+// stream is everything below the template: decoding, line ends, the "sep="
+// line, delimiter sniffing and the CSV grammar. It yields raw records with
+// the line they start on.
+type stream struct {
+	cr     *csv.Reader
+	offset int // lines consumed before the CSV reader started (the sep= line)
+	format Format
+}
+
+// sniffFunc picks a delimiter from the header line.
+type sniffFunc func(line []byte) rune
+
+func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
+	raw := bufio.NewReaderSize(r, bufSize)
+	head, err := raw.Peek(4)
+	if len(head) == 0 {
+		if err != nil && err != io.EOF {
+			return nil, &FileError{Err: err, Msg: "cannot read the file"}
+		}
+		return nil, &FileError{Err: ErrEmpty, Msg: "the file is empty"}
+	}
+	s := &stream{format: Format{Encoding: "UTF-8"}}
+	var dec *encoding.Decoder
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		s.format.Encoding = "UTF-8 BOM"
+		_, _ = raw.Discard(3)
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}):
+		s.format.Encoding = "UTF-32LE"
+		dec = utf32.UTF32(utf32.LittleEndian, utf32.ExpectBOM).NewDecoder()
+	case bytes.HasPrefix(head, []byte{0, 0, 0xFE, 0xFF}):
+		s.format.Encoding = "UTF-32BE"
+		dec = utf32.UTF32(utf32.BigEndian, utf32.ExpectBOM).NewDecoder()
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		s.format.Encoding = "UTF-16LE"
+		dec = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		s.format.Encoding = "UTF-16BE"
+		dec = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+	case len(head) >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0:
+		// ASCII text as UTF-16 without a BOM: every other byte is zero.
+		s.format.Encoding = "UTF-16LE"
+		dec = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+	case len(head) >= 4 && head[0] == 0 && head[1] != 0 && head[2] == 0 && head[3] != 0:
+		s.format.Encoding = "UTF-16BE"
+		dec = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
+	}
+	var text io.Reader = raw
+	if dec != nil {
+		text = transform.NewReader(raw, dec)
+	}
+	br := bufio.NewReaderSize(&crReader{r: text}, bufSize)
+
+	line, err := peekLine(br)
+	if err != nil {
+		return nil, &FileError{Err: err, Msg: "cannot read the file"}
+	}
+	if sep, ok := sepLine(line); ok {
+		s.format.Delimiter, s.format.SepLine, s.offset = sep, true, 1
+		_, _ = br.Discard(len(line) + 1)
+		if line, err = peekLine(br); err != nil {
+			return nil, &FileError{Err: err, Msg: "cannot read the file"}
+		}
+	}
+	if len(line) == 0 {
+		// Blank lines before the header: sniff from the first non-blank one.
+		buf, _ := br.Peek(bufSize)
+		first := bytes.TrimLeft(buf, "\n")
+		if i := bytes.IndexByte(first, '\n'); i >= 0 {
+			first = first[:i]
+		}
+		line = first
+	}
+	if ferr := checkText(line, s.offset+1); ferr != nil {
+		return nil, ferr
+	}
+	if s.format.Delimiter == 0 {
+		s.format.Delimiter = sniff(line)
+	}
+	s.cr = csv.NewReader(br)
+	s.cr.Comma = s.format.Delimiter
+	s.cr.FieldsPerRecord = -1
+	s.cr.ReuseRecord = true
+	return s, nil
+}
+
+// peekLine returns the first line in br without consuming it (at most the
+// buffer's size), without its line end.
+func peekLine(br *bufio.Reader) ([]byte, error) {
+	buf, err := br.Peek(bufSize)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+		buf = buf[:i]
+	}
+	return buf, nil
+}
+
+// sepLine recognises Excel's "sep=;" first line, which names the delimiter.
+func sepLine(line []byte) (rune, bool) {
+	if len(line) < 5 || !bytes.EqualFold(line[:4], []byte("sep=")) || len(bytes.TrimRight(line[5:], " \t")) > 0 {
+		return 0, false
+	}
+	switch line[4] {
+	case ',', ';', '\t', '|':
+		return rune(line[4]), true
+	}
+	return 0, false
+}
+
+// checkText rejects a first line that no spreadsheet would write for a CSV:
+// an HTML page, a binary file, or an empty file.
+func checkText(line []byte, lineNo int) *FileError {
+	t := bytes.TrimLeft(line, " \t\r\n\ufeff")
+	switch {
+	case len(line) == 0:
+		return &FileError{Err: ErrEmpty, Msg: "the file is empty"}
+	case bytes.IndexByte(line, 0) >= 0 || !utf8.Valid(trimPartialRune(line)):
+		return &FileError{Line: lineNo, Err: ErrNotTemplate, Msg: "this is a binary file, not a CSV bulk template; save the template as CSV"}
+	case len(t) > 0 && t[0] == '<':
+		return &FileError{Line: lineNo, Err: ErrNotTemplate, Msg: "this is an HTML or XML page, not a CSV bulk template; save the template as CSV"}
+	}
+	return nil
+}
+
+// trimPartialRune drops a rune cut in half at the end of a peeked buffer.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i < utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// sniffCount picks the candidate delimiter that occurs most often in line,
+// comma on a tie; it serves files that are not the template (reports).
+func sniffCount(line []byte) rune {
+	best, n := ',', bytes.Count(line, []byte{','})
+	for _, d := range []byte{';', '\t'} {
+		if c := bytes.Count(line, []byte{d}); c > n {
+			best, n = rune(d), c
+		}
+	}
+	return best
+}
+
+// next reads one record. It returns io.EOF at the end, a *FileError for
+// broken quoting or a read error.
+func (s *stream) next() (rec []string, line int, err error) {
+	rec, err = s.cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil, 0, err
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, 0, &FileError{Line: pe.StartLine + s.offset, Err: ErrMalformed,
+				Msg: "broken quoting (a stray or missing \"): the file was not written by a spreadsheet program; fix this line or save it again as CSV"}
+		}
+		return nil, 0, &FileError{Err: err, Msg: "cannot read the file"}
+	}
+	line, _ = s.cr.FieldPos(0)
+	return rec, line + s.offset, nil
+}
+
+// crReader turns line ends outside quoted cells into LF, so that files with
+// lone CR line ends (old Mac spreadsheets) have their lines counted; CR and
+// CRLF inside quoted cells are left to the CSV reader. It tracks quotes by
+// parity, which is exact for well-formed CSV.
+type crReader struct {
+	r       io.Reader
+	inQuote bool
+	prevCR  bool // last byte was a CR outside quotes, already turned into LF
+}
+
+func (c *crReader) Read(p []byte) (int, error) {
+	for {
+		n, err := c.r.Read(p)
+		if n > 0 {
+			n = c.translate(p[:n])
+		}
+		if n > 0 || err != nil || len(p) == 0 {
+			return n, err
+		}
+	}
+}
+
+func (c *crReader) translate(b []byte) int {
+	if !c.prevCR && bytes.IndexByte(b, '\r') < 0 {
+		if bytes.Count(b, []byte{'"'})%2 == 1 {
+			c.inQuote = !c.inQuote
+		}
+		return len(b)
+	}
+	w := 0
+	for _, ch := range b {
+		if c.prevCR {
+			c.prevCR = false
+			if ch == '\n' {
+				continue
+			}
+		}
+		switch ch {
+		case '"':
+			c.inQuote = !c.inQuote
+		case '\r':
+			if !c.inQuote {
+				ch, c.prevCR = '\n', true
+			}
+		}
+		b[w] = ch
+		w++
+	}
+	return w
+}
+
+// Record is one raw CSV record read by a [RecordReader]: the line where it
+// starts and its cells, with the formula rule undone.
+type Record struct {
+	Line   int
+	Fields []string // reused by the next iteration; copy to keep
+}
+
+// RecordReader reads any CSV file in the flavours the package accepts — such
+// as a results report written by [Writer] — without template checks. The
+// delimiter is sniffed from the first line (the most frequent of comma,
+// semicolon and tab) unless a "sep=" line names it.
+type RecordReader struct {
+	s    *stream
+	used bool
+}
+
+// NewRecordReader detects the file's encoding and delimiter. An empty or
+// binary file is a [*FileError].
+func NewRecordReader(r io.Reader) (*RecordReader, error) {
+	s, err := openStream(r, sniffCount)
+	if err != nil {
+		return nil, err
+	}
+	return &RecordReader{s: s}, nil
+}
+
+// Format reports the detected flavour.
+func (r *RecordReader) Format() Format { return r.s.format }
+
+// Records yields every record, blank lines excluded. A non-nil error is a
+// [*FileError] and ends the sequence. It can be ranged over once.
+func (r *RecordReader) Records() iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		if r.used {
+			yield(Record{}, errReused)
+			return
+		}
+		r.used = true
+		for {
+			rec, line, err := r.s.next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(Record{}, err)
+				return
+			}
+			for i, f := range rec {
+				rec[i] = UnescapeFormula(f)
+			}
+			if !yield(Record{Line: line, Fields: rec}, nil) {
+				return
+			}
+		}
+	}
+}
