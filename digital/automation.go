@@ -219,7 +219,7 @@ func ParseInterval(expr string) (Interval, error) {
 			Suggestion: descriptorSuggestion(fields[0])}
 	case strings.HasPrefix(fields[0], "TZ=") || strings.HasPrefix(fields[0], "CRON_TZ="):
 		return Interval{}, &IntervalError{Msg: "holds a time zone prefix; set the scheduler's time zone instead",
-			Suggestion: strings.Join(fields[1:], " ")}
+			Suggestion: suggest(strings.Join(fields[1:], " "))}
 	case len(fields) == 6 || len(fields) == 7:
 		what := "6 fields: the first is a seconds field (Quartz style)"
 		if len(fields) == 7 {
@@ -227,13 +227,13 @@ func ParseInterval(expr string) (Interval, error) {
 		}
 		core := fields[1:6]
 		return Interval{}, &IntervalError{Msg: "has " + what + "; DFO takes 5 fields without seconds",
-			Suggestion: strings.ReplaceAll(strings.Join(core, " "), "?", "*")}
+			Suggestion: suggest(strings.ReplaceAll(strings.Join(core, " "), "?", "*"))}
 	case len(fields) != 5:
 		return Interval{}, &IntervalError{Msg: fmt.Sprintf("has %d fields; expected 5: minute hour day-of-month month day-of-week", len(fields))}
 	}
 	if strings.Contains(expr, "?") {
 		return Interval{}, &IntervalError{Msg: "uses '?' (Quartz style); standard cron writes '*'",
-			Suggestion: strings.ReplaceAll(strings.Join(fields, " "), "?", "*")}
+			Suggestion: suggest(strings.ReplaceAll(strings.Join(fields, " "), "?", "*"))}
 	}
 	for i, f := range fields {
 		if isQuartzDay(f) {
@@ -245,6 +245,15 @@ func ParseInterval(expr string) (Interval, error) {
 		return Interval{}, &IntervalError{Msg: "is not a valid 5-field cron expression: " + err.Error()}
 	}
 	return Interval{expr: strings.Join(fields, " "), sched: sched}, nil
+}
+
+// suggest returns s if it is a valid interval, else "": a suggestion must
+// never be refused in turn.
+func suggest(s string) string {
+	if _, err := ParseInterval(s); err != nil {
+		return ""
+	}
+	return s
 }
 
 var fieldNames = [5]string{"minute", "hour", "day-of-month", "month", "day-of-week"}
