@@ -95,6 +95,8 @@ type tokenInfo struct {
 }
 
 type options struct {
+	clientID        string
+	clientSecret    string
 	tokenLifetime   time.Duration
 	refreshLifetime time.Duration
 	maxTokenAge     time.Duration
@@ -112,6 +114,13 @@ type options struct {
 // Option configures a Server. Out-of-range values are clamped, never
 // panicked on.
 type Option func(*options)
+
+// WithClientCredentials changes the registered app's client id and secret
+// the token endpoint accepts (default [DemoClientID], [DemoClientSecret]),
+// to test secrets with characters that need encoding.
+func WithClientCredentials(id, secret string) Option {
+	return func(o *options) { o.clientID, o.clientSecret = id, secret }
+}
 
 // WithTokenLifetime sets the access token lifetime (default 1h, as CXone's
 // samples show).
@@ -155,7 +164,7 @@ func NewServer(opts ...Option) *Server {
 		tokens:  map[string]tokenInfo{},
 		refresh: map[string]time.Time{},
 		scripts: map[string][]Reply{},
-		opts:    options{tokenLifetime: time.Hour, refreshLifetime: 2 * time.Hour, spike: defaultSpikeTime},
+		opts:    options{clientID: DemoClientID, clientSecret: DemoClientSecret, tokenLifetime: time.Hour, refreshLifetime: 2 * time.Hour, spike: defaultSpikeTime},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -189,8 +198,9 @@ func (s *Server) DigitalBase() string { return s.URL + "/dfo/3.0" }
 // Client returns an HTTP client for the server (as httptest.Server.Client).
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
-// now is the simulator's clock: the wall clock moved by Advance.
-func (s *Server) now() time.Time {
+// Now is the simulator's clock: the wall clock moved by [Server.Advance].
+// Area handlers use it so tokens, erasures and messages age together.
+func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return time.Now().Add(s.offset)
@@ -452,7 +462,10 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	} else {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
-	if id != DemoClientID || secret != DemoClientSecret {
+	s.mu.Lock()
+	okClient := id == s.opts.clientID && secret == s.opts.clientSecret
+	s.mu.Unlock()
+	if !okClient {
 		tokenError(w, http.StatusUnauthorized, "invalid_client")
 		return
 	}
