@@ -160,20 +160,10 @@ func (c *Client) API() *cxone.Client { return c.c }
 
 const maxTrackedContacts = 10000
 
-// wait blocks on the limits that apply to one call.
-func (c *Client) wait(ctx context.Context, write bool, contact ContactNumber) error {
+// waitContact blocks on the limit of one case (DFO: "update one specific
+// contact"), if that limit is set and the case is known.
+func (c *Client) waitContact(ctx context.Context, contact ContactNumber) error {
 	l := c.cfg.limits
-	if !write {
-		if l.Read != nil {
-			return l.Read.Wait(ctx)
-		}
-		return nil
-	}
-	if l.Update != nil {
-		if err := l.Update.Wait(ctx); err != nil {
-			return err
-		}
-	}
 	if contact == "" || l.PerContact == 0 {
 		return nil
 	}
@@ -216,11 +206,18 @@ func (c *Client) contactOf(messageID string) ContactNumber {
 	return c.msgContact[messageID]
 }
 
-// do waits on the limits and sends one request.
+// do sends one request. The tenant-wide read or update limit rides on the
+// request, so the core client waits on it before every attempt (a retry
+// spends quota too); the per-case limit is waited here, once.
 func (c *Client) do(ctx context.Context, req *cxone.Request, contact ContactNumber, v any) (*cxone.Response, error) {
 	req.API = cxone.Digital
-	if err := c.wait(ctx, req.Method != http.MethodGet, contact); err != nil {
-		return nil, fmt.Errorf("digital: %s %s: waiting for the rate limit: %w", req.Method, req.Path, err)
+	if req.Method == http.MethodGet {
+		req.Limiter = c.cfg.limits.Read
+	} else {
+		req.Limiter = c.cfg.limits.Update
+		if err := c.waitContact(ctx, contact); err != nil {
+			return nil, fmt.Errorf("digital: %s %s: waiting for the per-case rate limit: %w", req.Method, req.Path, err)
+		}
 	}
 	return c.c.Do(ctx, req, v)
 }

@@ -270,6 +270,32 @@ func TestRateLimitWaits(t *testing.T) {
 	if n := srv.DigitalCalls()["GET /dfo/3.0/customers/{id}"]; n != 1 {
 		t.Errorf("calls = %d, want 1", n)
 	}
+	// One update an hour per case: a second update of the same case waits,
+	// another case does not.
+	c, err = digital.NewClient(cc, digital.WithLimits(digital.Limits{PerContact: rate.Every(time.Hour), PerContactBurst: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.DigitalMessages()
+	a, b, other := msgs[0], msgs[1], msgs[3]
+	if a.ContactNumber != b.ContactNumber || a.ContactNumber == other.ContactNumber {
+		t.Fatal("demo tenant changed: want two messages of one case and one of another")
+	}
+	for _, id := range []string{a.ID, other.ID} {
+		if _, err := c.Messages.Get(ctx, id); err != nil { // learns the message's case
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Messages.RemoveContent(ctx, a.ID, digital.ReasonGDPR); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Messages.RemoveContent(ctx, other.ID, digital.ReasonGDPR); err != nil {
+		t.Errorf("update of another case waited: %v", err)
+	}
+	collect(t, c.Contacts.Messages(ctx, digital.ContactNumber(a.ContactNumber)))
+	if _, err := c.Messages.RemoveContent(short, b.ID, digital.ReasonGDPR); err == nil {
+		t.Error("second update of the same case did not wait")
+	}
 	if _, err := digital.NewClient(cc, digital.WithLimits(digital.Limits{PerContact: 1})); err == nil {
 		t.Error("PerContact without burst: no error")
 	}
