@@ -40,10 +40,25 @@ func callFrom(ctx context.Context) *call {
 
 // sensitive lists the request's own identifiers, masked wherever an error
 // body echoes them.
+// Each is listed raw and in its escaped forms, because servers echo URLs.
 func (st *call) sensitive() []string {
-	s := append([]string(nil), st.params...)
+	var s []string
+	add := func(v string) {
+		s = append(s, v)
+		if q := url.QueryEscape(v); q != v {
+			s = append(s, q)
+		}
+		if p := url.PathEscape(v); p != v {
+			s = append(s, p)
+		}
+	}
+	for _, v := range st.params {
+		add(v)
+	}
 	for _, vs := range st.query {
-		s = append(s, vs...)
+		for _, v := range vs {
+			add(v)
+		}
 	}
 	return s
 }

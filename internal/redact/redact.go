@@ -18,7 +18,8 @@ import (
 const Mask = "[redacted]"
 
 var (
-	emailRE = regexp.MustCompile(`[\p{L}\p{N}._%+'\-]+@[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*`)
+	// An e-mail address, also percent-encoded (%40) as servers echo URLs.
+	emailRE = regexp.MustCompile(`(?i)[\p{L}\p{N}._%+'\-]+(@|%40)[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*`)
 	// A phone number: 7 or more digits, possibly separated by spaces, dots,
 	// dashes or brackets, possibly with a leading +.
 	phoneRE = regexp.MustCompile(`\+?\(?\d[\d\s().\-]{5,}\d`)
