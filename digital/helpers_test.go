@@ -13,13 +13,19 @@ import (
 // limits (the limits are tested on their own).
 func newSim(t testing.TB, opts ...cxonetest.Option) (*cxonetest.Server, *digital.Client) {
 	t.Helper()
+	return newSimWith(t, nil, opts...)
+}
+
+// newSimWith is newSim with options for the core client too.
+func newSimWith(t testing.TB, copts []cxone.Option, opts ...cxonetest.Option) (*cxonetest.Server, *digital.Client) {
+	t.Helper()
 	srv := cxonetest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	c, err := cxone.NewClient(context.Background(),
+	c, err := cxone.NewClient(context.Background(), append([]cxone.Option{
 		cxone.WithIssuer(srv.URL),
 		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
 		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
-		cxone.WithAPIBase(srv.APIBase()), cxone.WithDigitalBase(srv.DigitalBase()))
+		cxone.WithAPIBase(srv.APIBase()), cxone.WithDigitalBase(srv.DigitalBase())}, copts...)...)
 	if err != nil {
 		t.Fatalf("cxone.NewClient: %v", err)
 	}

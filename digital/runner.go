@@ -218,7 +218,9 @@ func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, 
 		}
 		msgs = append(msgs, m)
 	}
-	erased := map[string]bool{}
+	// Per message: whether this run removed a part, and whether a part
+	// was left for lack of success.
+	erased, pending := map[string]bool{}, map[string]bool{}
 	failed := false
 	for _, j := range r.sched.Jobs {
 		switch j.Action {
@@ -236,8 +238,11 @@ func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, 
 				case err == nil:
 					erased[m.ID] = true
 				case errors.Is(err, ErrAlreadyRemoved):
+					// Removed since the listing: by a retried
+					// call of ours whose answer was lost, or by
+					// someone else. Done either way.
 				default:
-					failed = true
+					failed, pending[m.ID] = true, true
 					rep.fail(fmt.Errorf("digital: Runner: case %s: job %q: %w", n, j.Name, err))
 				}
 			}
@@ -258,9 +263,10 @@ func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, 
 		}
 	}
 	for _, m := range msgs {
-		if erased[m.ID] {
+		switch {
+		case erased[m.ID]:
 			rep.MessagesErased++
-		} else if m.Erased() {
+		case !pending[m.ID]:
 			rep.AlreadyErased++
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
 	"github.com/cxprivacy/cxone/digital"
 	"github.com/cxprivacy/cxone/privacy"
@@ -238,5 +239,72 @@ func TestRunFollowsInterval(t *testing.T) {
 	one.Now, one.Sleep = r.Now, func(context.Context, time.Duration) error { return nil }
 	if err := one.Run(context.Background()); err != nil {
 		t.Errorf("one-time Run = %v, want nil", err)
+	}
+}
+
+// With faults on (503s, connections reset before and after the server
+// acted), repeated runs converge: every message of the subjects erased once,
+// every interaction completed, others untouched.
+func TestTagAndRunUnderFaults(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, c := newSimWith(t, []cxone.Option{cxone.WithRetry(3, time.Millisecond, time.Second)},
+		cxonetest.WithFaults(0.15, 7, cxonetest.FaultUnavailable, cxonetest.FaultResetBefore, cxonetest.FaultResetAfter))
+	ids := []string{cxonetest.DemoDigitalEmailBen, cxonetest.DemoDigitalEmailChloe}
+	tg := digital.NewTagger(c, digital.Preset())
+	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, othersBefore := messagesOf(srv, ids...)
+	for round := range 6 {
+		failed := 0
+		for _, id := range ids {
+			rep, err := tg.TagIdentifier(ctx, id)
+			if err != nil {
+				failed++
+				continue
+			}
+			failed += rep.Count(digital.TagFailed)
+		}
+		rep, err := r.RunOnce(ctx)
+		if err != nil || rep.Failures > 0 {
+			failed++
+		}
+		if failed == 0 && rep.Interactions == 0 {
+			break
+		}
+		if round == 5 {
+			t.Fatalf("not converged after %d rounds", round+1)
+		}
+	}
+	mine, othersAfter := messagesOf(srv, ids...)
+	for _, m := range mine {
+		if m.ContentRemovedReason != "GDPR" || m.AuthorNameRemovedReason != "GDPR" {
+			t.Errorf("message %s not erased", m.ID)
+		}
+		if slices.Contains(m.Tags, digital.TagRequested) != slices.Contains(m.Tags, digital.TagCompleted) {
+			t.Errorf("message %s: requested and completed tags disagree", m.ID)
+		}
+	}
+	perCase := map[string]int{}
+	for _, m := range mine {
+		if slices.Contains(m.Tags, digital.TagRequested) {
+			perCase[m.ContactNumber]++
+		}
+	}
+	if len(perCase) != 34 {
+		t.Errorf("cases marked = %d, want 34", len(perCase))
+	}
+	for n, k := range perCase {
+		if k != 1 {
+			t.Errorf("case %s has %d requested messages, want 1", n, k)
+		}
+	}
+	if diff := cmp.Diff(othersBefore, othersAfter); diff != "" {
+		t.Errorf("other subjects' messages changed:\n%s", diff)
+	}
+	if st := srv.Stats(); st.FaultsTotal == 0 {
+		t.Error("no fault was injected")
 	}
 }
