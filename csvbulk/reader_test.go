@@ -198,7 +198,7 @@ func TestFlavours(t *testing.T) {
 		{name: "utf32be", input: utf32BE(excel),
 			want: got{Rows: two}, format: Format{Encoding: "UTF-32BE", Delimiter: '\t'}},
 		{name: "sep tab", input: "sep=\t\r\n" + excel,
-			want: got{Rows: []gotRow{sub(3, privacy.Email, "ana.silva@example.com"), sub(4, privacy.Phone, "+447700900123")}},
+			want:   got{Rows: []gotRow{sub(3, privacy.Email, "ana.silva@example.com"), sub(4, privacy.Phone, "+447700900123")}},
 			format: Format{Encoding: "UTF-8", Delimiter: '\t', SepLine: true}},
 		{name: "quoted cell spanning lines keeps start line", input: hdr + "Email,\"ana.silva@example.com\r\nbob@example.com\"\r\nPhone,+447700900123\r\n",
 			want:   got{Rows: []gotRow{fail(2, privacy.Email, privacy.ReasonMultipleIdentifiers), sub(4, privacy.Phone, "+447700900123")}},

@@ -84,7 +84,7 @@ func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
 	}
 	if sep, ok := sepLine(line); ok {
 		s.format.Delimiter, s.format.SepLine, s.offset = sep, true, 1
-		_, _ = br.Discard(len(line) + 1)
+		_, _ = br.Discard(lineLen(br))
 		if line, err = peekLine(br); err != nil {
 			return nil, &FileError{Err: err, Msg: "cannot read the file"}
 		}
@@ -92,11 +92,11 @@ func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
 	if len(line) == 0 {
 		// Blank lines before the header: sniff from the first non-blank one.
 		buf, _ := br.Peek(bufSize)
-		first := bytes.TrimLeft(buf, "\n")
+		first := bytes.TrimLeft(buf, "\r\n")
 		if i := bytes.IndexByte(first, '\n'); i >= 0 {
 			first = first[:i]
 		}
-		line = first
+		line = bytes.TrimSuffix(first, []byte{'\r'})
 	}
 	if ferr := checkText(line, s.offset+1); ferr != nil {
 		return nil, ferr
@@ -121,7 +121,16 @@ func peekLine(br *bufio.Reader) ([]byte, error) {
 	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
 		buf = buf[:i]
 	}
-	return buf, nil
+	return bytes.TrimSuffix(buf, []byte{'\r'}), nil
+}
+
+// lineLen is the length of the first line in br including its line end.
+func lineLen(br *bufio.Reader) int {
+	buf, _ := br.Peek(bufSize)
+	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+		return i + 1
+	}
+	return len(buf)
 }
 
 // sepLine recognises Excel's "sep=;" first line, which names the delimiter.
@@ -195,10 +204,10 @@ func (s *stream) next() (rec []string, line int, err error) {
 	return rec, line + s.offset, nil
 }
 
-// crReader turns line ends outside quoted cells into LF, so that files with
-// lone CR line ends (old Mac spreadsheets) have their lines counted; CR and
-// CRLF inside quoted cells are left to the CSV reader. It tracks quotes by
-// parity, which is exact for well-formed CSV.
+// crReader turns lone CR line ends outside quoted cells into LF, so that
+// files with CR line ends (old Mac spreadsheets) have their lines counted;
+// CRLF, and anything inside quoted cells, is left to the CSV reader. It tracks
+// quotes by parity, which is exact for well-formed CSV.
 type crReader struct {
 	r       io.Reader
 	inQuote bool
@@ -218,32 +227,42 @@ func (c *crReader) Read(p []byte) (int, error) {
 }
 
 func (c *crReader) translate(b []byte) int {
-	if !c.prevCR && bytes.IndexByte(b, '\r') < 0 {
-		if bytes.Count(b, []byte{'"'})%2 == 1 {
-			c.inQuote = !c.inQuote
+	if c.prevCR {
+		// A CR ended the previous chunk and became LF: drop the LF of its CRLF.
+		c.prevCR = false
+		if b[0] == '\n' {
+			b = b[:copy(b, b[1:])]
 		}
-		return len(b)
 	}
-	w := 0
-	for _, ch := range b {
-		if c.prevCR {
-			c.prevCR = false
-			if ch == '\n' {
-				continue
-			}
+	// CRLF and CR inside quotes are left as they are; only a lone CR outside
+	// quotes is rewritten, so the common CRLF file costs two SIMD scans.
+	done := 0
+	for {
+		i := bytes.IndexByte(b[done:], '\r')
+		if i < 0 {
+			c.quotes(b[done:])
+			return len(b)
 		}
-		switch ch {
-		case '"':
-			c.inQuote = !c.inQuote
-		case '\r':
-			if !c.inQuote {
-				ch, c.prevCR = '\n', true
-			}
+		i += done
+		c.quotes(b[done:i])
+		done = i + 1
+		if c.inQuote {
+			continue
 		}
-		b[w] = ch
-		w++
+		switch {
+		case i+1 == len(b):
+			b[i], c.prevCR = '\n', true
+		case b[i+1] != '\n':
+			b[i] = '\n'
+		}
 	}
-	return w
+}
+
+// quotes updates the quote state over b.
+func (c *crReader) quotes(b []byte) {
+	if bytes.Count(b, []byte{'"'})%2 == 1 {
+		c.inQuote = !c.inQuote
+	}
 }
 
 // Record is one raw CSV record read by a [RecordReader]: the line where it

@@ -220,6 +220,16 @@ func (p *Parser) Parse(typeWord, raw string) (Subject, error) {
 
 // New is [NewSubject] with the Parser's options.
 func (p *Parser) New(t IdentifierType, raw string) (Subject, error) {
+	if t == Email {
+		if v, ok := emailFast(raw); ok {
+			return Subject{Type: Email, Value: v}, nil
+		}
+	}
+	return p.newFull(t, raw)
+}
+
+// newFull is [Parser.New] without the e-mail fast path.
+func (p *Parser) newFull(t IdentifierType, raw string) (Subject, error) {
 	var invalid Reason
 	switch t {
 	case Email:
@@ -421,6 +431,102 @@ func looksLikePhone(v string) bool {
 		}
 	}
 	return digits >= 7
+}
+
+// Byte classes for the e-mail fast path.
+const (
+	cLocal  = 1 << iota // allowed in an ASCII dot-atom local part (dot excluded)
+	cDomain             // letter, digit or hyphen
+	cDigit
+	cUpper
+)
+
+var byteClass = func() (t [256]uint8) {
+	for b := '0'; b <= '9'; b++ {
+		t[b] = cLocal | cDomain | cDigit
+	}
+	for b := 'a'; b <= 'z'; b++ {
+		t[b] = cLocal | cDomain
+	}
+	for b := 'A'; b <= 'Z'; b++ {
+		t[b] = cLocal | cDomain | cUpper
+	}
+	for _, b := range []byte(atext) {
+		t[b] |= cLocal
+	}
+	return t
+}()
+
+// emailFast accepts, in one pass and with at most one allocation, the common
+// all-ASCII address that needs no trimming and no IDNA; it returns ok=false
+// for anything else, which then takes the full path. It must never accept
+// what the full path rejects, nor normalise differently (the tests compare
+// the two).
+func emailFast(v string) (string, bool) {
+	if len(v) < 3 || len(v) > 254 || v[0] == '=' || v[0] == '.' || v[0] == '@' {
+		return "", false
+	}
+	at := -1
+	upper := false
+	labelStart := 0 // start of the current domain label
+	allDigitsLabel := true
+	for i := 0; i < len(v); i++ {
+		b := v[i]
+		c := byteClass[b]
+		if at < 0 {
+			switch {
+			case c&cLocal != 0:
+			case b == '.':
+				if v[i-1] == '.' {
+					return "", false
+				}
+			case b == '@':
+				if i > 64 || v[i-1] == '.' {
+					return "", false
+				}
+				at, labelStart = i, i+1
+			default:
+				return "", false
+			}
+			continue
+		}
+		switch {
+		case c&cDomain != 0:
+			if i == labelStart && b == '-' {
+				return "", false
+			}
+			if i == labelStart+3 && b == '-' && v[i-1] == '-' {
+				return "", false // xn-- and other "??--" labels take the IDNA path
+			}
+			upper = upper || c&cUpper != 0
+			allDigitsLabel = allDigitsLabel && c&cDigit != 0
+		case b == '.':
+			if i == labelStart || i-labelStart > 63 || v[i-1] == '-' {
+				return "", false
+			}
+			labelStart, allDigitsLabel = i+1, true
+		default:
+			return "", false
+		}
+	}
+	n := len(v)
+	if at < 1 || labelStart == at+1 || n == labelStart || n-labelStart > 63 || v[n-1] == '-' || allDigitsLabel || n-at-1 > 253 {
+		return "", false
+	}
+	if !upper {
+		return v, true
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(v[:at+1])
+	for i := at + 1; i < n; i++ {
+		c := v[i]
+		if byteClass[c]&cUpper != 0 {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
 }
 
 // atext is RFC 5322's set of characters allowed in a dot-atom, besides

@@ -47,3 +47,26 @@ func FuzzParseSubject(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEmailFastPath checks that the e-mail fast path never accepts what the
+// full parser rejects, nor normalises differently.
+func FuzzEmailFastPath(f *testing.F) {
+	for _, s := range []string{"ana.silva@example.com", "Ana.Silva@Example.COM", "a@b.c", "a@xn--bcher-kva.example",
+		"=a@b.com", "#a@b.com", "a..b@c.com", "a.@b.com", "a@-b.com", "a@b-.com", "a@b.123", "a@b..com", "@b.com", "a@b.com."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		fast, ok := emailFast(raw)
+		if !ok {
+			return
+		}
+		p := newParser(nil)
+		full, err := p.newFull(Email, raw)
+		if err != nil {
+			t.Fatalf("fast path accepts a value (%d bytes) the full path rejects: %v", len(raw), err)
+		}
+		if full.Value != fast {
+			t.Fatalf("fast and full paths normalise a %d-byte value differently", len(raw))
+		}
+	})
+}
