@@ -222,7 +222,6 @@ func TestManualSteps(t *testing.T) {
 	t.Parallel()
 	got := digital.Preset().ManualSteps()
 	for _, want := range []string{
-		"ACD → Digital → Tags",
 		"ACD → Digital → Automation Jobs",
 		"ACD → Digital → Automation Schedulers",
 		`Create job "Privacy Erase Content": action "Delete content of a message", reason GDPR.`,

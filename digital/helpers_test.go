@@ -3,6 +3,7 @@ package digital_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
@@ -47,4 +48,12 @@ func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
 		out = append(out, v)
 	}
 	return out
+}
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }

@@ -87,7 +87,7 @@ func (p Procedure) ManualSteps() string {
 		fmt.Fprintf(&b, "%d. "+format+"\n", append([]any{n}, a...)...)
 	}
 	b.WriteString("Configure the GDPR erasure in Digital Experience (CXone UI)\n\n")
-	step("Go to ACD → Digital → Tags. Create the tag %q and the tag %q (leave both Active).", p.Requested.Title, p.Completed.Title)
+	step("Create the tags %q and %q in the Digital Experience tag settings, and make sure both are Active (EnsureTags of this SDK creates them too).", p.Requested.Title, p.Completed.Title)
 	b.WriteString("\nAutomation jobs (ACD → Digital → Automation Jobs):\n")
 	for _, j := range p.Jobs {
 		switch j.Action {

@@ -1,0 +1,41 @@
+// Package digital carries out the Digital Experience (DFO) half of a CXone
+// GDPR erasure: the platform erasure does not reach DFO's messages and cases.
+//
+// [Client] speaks the DFO API (base …/dfo/3.0) on top of a [cxone.Client],
+// one method per endpoint: [TagsService] (List, Create, Ensure),
+// [MessagesService] (Get, Search, AddTag, RemoveTag, RemoveContent,
+// RemoveAuthorName), [CustomersService] (Search with the query-language
+// builder [In], [Eq], [Like], [And]; SearchByIdentity; Get) and
+// [ContactsService] (History, Search, Get, Messages).
+//
+// # The procedure
+//
+// NICE's procedure tags each interaction of a subject "Privacy Erasure
+// Requested"; a DFO scheduler then deletes the content and the author's name
+// of the tagged messages and tags them "Privacy Erasure Completed". [Preset]
+// returns exactly that configuration. [Finder] finds every interaction of a
+// subject (customer cards and their history, cases by end-user id, messages
+// by author); [Tagger] tags them. No public API configures DFO's jobs and
+// schedulers, so [Runner] does their work through the public endpoints —
+// [Runner.RunOnce] for a caller's own cron, [Runner.Run] to follow the
+// scheduler's interval — and [Procedure.ManualSteps] prints the UI steps for
+// admins who prefer the native scheduler.
+//
+// # Pagination
+//
+// Lists are iter.Seq2[T, error] that stop at the first error or when the
+// caller breaks. Tags and customers page with page/size, messages and
+// contacts with a scrollToken, as DFO does.
+//
+// # Rate limits
+//
+// Calls wait on DFO's documented limits ([DefaultLimits]: get contact
+// 120,000/hour, update contact 1,000,000/hour, one contact 250 burst
+// refilled 17/minute); [WithLimits] overrides them.
+//
+// # Identifiers
+//
+// Every identifier travels URL-encoded (a '+' in an email address or phone
+// number arrives intact) or double-quoted and escaped in a query, and no
+// error message repeats one.
+package digital
