@@ -21,6 +21,17 @@
 // scheduler's interval — and [Procedure.ManualSteps] prints the UI steps for
 // admins who prefer the native scheduler.
 //
+// In short (error checks elided; the runnable version is the package
+// Example):
+//
+//	dfo, err := digital.NewClient(api) // api is a *cxone.Client
+//	proc := digital.Preset()
+//	_, _, err = proc.EnsureTags(ctx, dfo)
+//	tagged, err := digital.NewTagger(dfo, proc).Tag(ctx, subject) // a privacy.Subject
+//	runner, err := digital.NewRunner(dfo, proc.Scheduler)
+//	report, err := runner.RunOnce(ctx)
+//	fmt.Println(tagged.Count(digital.Tagged), report.MessagesErased)
+//
 // # Pagination
 //
 // Lists are iter.Seq2[T, error] that stop at the first error or when the
