@@ -8,7 +8,9 @@
 package redact
 
 import (
+	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,9 +29,13 @@ var (
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/\-]+=*`)
 	jwtRE    = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*\.?[A-Za-z0-9_\-]*`)
 	// key=value pairs whose key names a secret, in query strings, forms or JSON.
-	secretKV = regexp.MustCompile(`(?i)("?(?:access_token|refresh_token|id_token|token|secret|client_secret|password|accessKeySecret|apikey|api_key|authorization)"?\s*[:=]\s*"?)([^"&\s,;}]+)`)
+	secretKV = regexp.MustCompile(`(?i)("?(?:access_token|refresh_token|id_token|token|secret|client_secret|password|accessKeySecret|apikey|api_key)"?\s*[:=]\s*"?)([^"&\s,;}]+)`)
 	// Long runs of token-like characters (hex, base64) that carry digits and letters.
 	longTokenRE = regexp.MustCompile(`[A-Za-z0-9_\-+/]{24,}={0,2}`)
+	// UUIDs name requests, tenants and users, not people; they are kept so
+	// an error can be traced.
+	uuidRE = regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+	tagRE  = regexp.MustCompile(`(?s)<!--.*?-->|<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`)
 )
 
 // String masks e-mail addresses, phone-like digit runs, bearer/basic
@@ -37,6 +43,14 @@ var (
 // Each of values that is non-empty is masked too, wherever it appears (the
 // caller passes what it knows is sensitive: the request's identifiers).
 func String(s string, values ...string) string {
+	uuids := uuidRE.FindAllString(s, -1)
+	if len(uuids) > 0 {
+		i := 0
+		s = uuidRE.ReplaceAllStringFunc(s, func(string) string {
+			i++
+			return "\x00" + strconv.Itoa(i-1) + "\x00"
+		})
+	}
 	for _, v := range values {
 		if len(v) >= 3 {
 			s = strings.ReplaceAll(s, v, Mask)
@@ -58,13 +72,20 @@ func String(s string, values ...string) string {
 		}
 		return m
 	})
+	for i, u := range uuids {
+		s = strings.Replace(s, "\x00"+strconv.Itoa(i)+"\x00", u, 1)
+	}
 	return s
 }
 
 // Snippet returns at most n bytes of body, as printable single-line text,
-// redacted by [String]. It is what an error keeps of an answer it could not
-// decode.
+// redacted by [String]. Markup is dropped from an HTML page, keeping its
+// text ("502 Bad Gateway"). It is what an error keeps of an answer it could
+// not decode.
 func Snippet(body []byte, n int, values ...string) string {
+	if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '<' {
+		body = tagRE.ReplaceAll(t, []byte(" "))
+	}
 	var b strings.Builder
 	space := false
 	for i := 0; i < len(body); {
