@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -262,11 +263,12 @@ func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, 
 			}
 		}
 	}
+	hasDelete := slices.ContainsFunc(r.sched.Jobs, func(j Job) bool { return j.Action != ActionAddTag })
 	for _, m := range msgs {
 		switch {
 		case erased[m.ID]:
 			rep.MessagesErased++
-		case !pending[m.ID]:
+		case hasDelete && !pending[m.ID]:
 			rep.AlreadyErased++
 		}
 	}
