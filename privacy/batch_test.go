@@ -321,7 +321,7 @@ func TestBatchMaxActiveWindow(t *testing.T) {
 	}
 }
 
-type failingJournal struct{ privacy.MemJournal }
+type failingJournal struct{ *privacy.MemJournal }
 
 func (failingJournal) Record(context.Context, privacy.JournalEntry) error {
 	return errors.New("disk full")
@@ -332,7 +332,7 @@ func (failingJournal) Record(context.Context, privacy.JournalEntry) error {
 func TestBatchJournalFailureStops(t *testing.T) {
 	t.Parallel()
 	srv, c := newSimClient(t, nil)
-	j := &failingJournal{MemJournal: *privacy.NewMemJournal()}
+	j := &failingJournal{MemJournal: privacy.NewMemJournal()}
 	got, _, err := runBatch(t, context.Background(), c, rows(phones(20)...), privacy.WithConcurrency(1), privacy.WithJournal(j))
 	if err == nil || err.Error() != "disk full" {
 		t.Fatalf("terminal error = %v, want disk full", err)
@@ -393,6 +393,7 @@ func TestBatchCancelDrains(t *testing.T) {
 	j := privacy.NewMemJournal()
 	in := rows(phones(100)...)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	b, _ := c.NewBatch(fastBatch(privacy.WithConcurrency(8), privacy.WithJournal(j))...)
 	var first []privacy.Outcome
 	var end error

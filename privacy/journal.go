@@ -127,6 +127,25 @@ type FileJournal struct {
 	saltID string
 	m      map[string]JournalEntry
 	closed bool
+
+	// Group commit: records that arrive while a write+fsync is under way
+	// wait in next and share the following one, so concurrent rows do not
+	// queue behind one fsync each.
+	syncing bool
+	next    *commit
+	idle    *sync.Cond // broadcast when syncing ends
+}
+
+// commit is a group of records written and fsynced together.
+type commit struct {
+	buf     []byte
+	entries map[string]JournalEntry
+	done    chan struct{}
+	err     error
+}
+
+func newCommit() *commit {
+	return &commit{entries: map[string]JournalEntry{}, done: make(chan struct{})}
 }
 
 // JournalOption configures [OpenJournal].
@@ -189,6 +208,7 @@ func OpenJournal(path string, opts ...JournalOption) (*FileJournal, error) {
 		return nil, fmt.Errorf("privacy: open journal: %w", err)
 	}
 	j := &FileJournal{f: f, m: map[string]JournalEntry{}}
+	j.idle = sync.NewCond(&j.mu)
 	if err := j.load(cfg); err != nil {
 		f.Close()
 		return nil, err
@@ -353,32 +373,65 @@ func (j *FileJournal) Lookup(_ context.Context, key string) (JournalEntry, bool,
 	return e, ok, nil
 }
 
-// Record implements [Journal]: one line, written and fsynced. A key already
+// Record implements [Journal]: one line, written and fsynced before Record
+// returns (records arriving together share one fsync). A key already
 // recorded is not written again.
 func (j *FileJournal) Record(_ context.Context, e JournalEntry) error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	if j.closed {
+		j.mu.Unlock()
 		return errors.New("privacy: journal is closed")
 	}
 	k := j.mac(e.Key)
 	if _, ok := j.m[k]; ok {
+		j.mu.Unlock()
 		return nil
 	}
-	b, err := json.Marshal(journalRecord{K: k, S: j.saltID, T: string(e.Type), ID: e.RequestID,
-		At: e.SubmittedAt.UTC().Format(time.RFC3339Nano), A: e.Ambiguous})
-	if err != nil {
-		return err
+	if j.next == nil {
+		j.next = newCommit()
 	}
-	if _, err := j.f.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("privacy: write journal: %w", err)
+	c := j.next
+	if _, ok := c.entries[k]; !ok {
+		b, err := json.Marshal(journalRecord{K: k, S: j.saltID, T: string(e.Type), ID: e.RequestID,
+			At: e.SubmittedAt.UTC().Format(time.RFC3339Nano), A: e.Ambiguous})
+		if err != nil {
+			j.mu.Unlock()
+			return err
+		}
+		c.buf = append(append(c.buf, b...), '\n')
+		e.Key = ""
+		c.entries[k] = e
 	}
-	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("privacy: sync journal: %w", err)
+	if j.syncing {
+		// The writer under way will take this group next.
+		j.mu.Unlock()
+		<-c.done
+		return c.err
 	}
-	e.Key = ""
-	j.m[k] = e
-	return nil
+	j.syncing = true
+	for j.next != nil {
+		g := j.next
+		j.next = nil
+		j.mu.Unlock()
+		_, err := j.f.Write(g.buf)
+		if err == nil {
+			err = j.f.Sync()
+		}
+		j.mu.Lock()
+		if err != nil {
+			g.err = fmt.Errorf("privacy: write journal: %w", err)
+		} else {
+			for gk, ge := range g.entries {
+				j.m[gk] = ge
+			}
+		}
+		close(g.done)
+	}
+	j.syncing = false
+	j.idle.Broadcast()
+	j.mu.Unlock()
+	<-c.done
+	return c.err
 }
 
 // Len is the number of subjects recorded.
@@ -392,6 +445,9 @@ func (j *FileJournal) Len() int {
 func (j *FileJournal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	for j.syncing {
+		j.idle.Wait() // let the group commit under way finish
+	}
 	if j.closed {
 		return nil
 	}
