@@ -41,6 +41,10 @@ type DigitalCase struct {
 type DigitalMessage struct {
 	Direction string // "inbound" or "outbound"
 	Text      string
+	// AuthorID, for an inbound message, is its author's idOnExternalPlatform
+	// when that is not the case's end user (a guest in a group
+	// conversation, say). The author has no customer card.
+	AuthorID string
 }
 
 // Identifiers of the demo DFO tenant (all fictional). Each has history on
@@ -206,6 +210,9 @@ func (d *digitalState) seed(cs []DigitalCustomer) []string {
 				if m.Direction == "inbound" {
 					a := eu
 					a.ID = ""
+					if m.AuthorID != "" {
+						a = dfoIdentity{IDOnExternalPlatform: m.AuthorID, FirstName: "Guest"}
+					}
 					msg.AuthorEndUserIdentity = &a
 				} else {
 					msg.AuthorUser = &dfoUser{ID: "agent-4711", FirstName: "Alex", LastName: "Agent"}

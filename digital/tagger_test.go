@@ -126,3 +126,45 @@ func TestTaggerOutcomes(t *testing.T) {
 		t.Errorf("after processing: already completed %d, want 5", n)
 	}
 }
+
+// A subject reachable only as the author of a message in someone else's case
+// is found by the author route, and that message is tagged.
+func TestTaggerAuthorOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const guest = "guest.author@example.com"
+	srv, c := newSim(t, cxonetest.WithDigitalCustomers(cxonetest.DigitalCustomer{
+		FullName:   "Host Customer",
+		Identities: []cxonetest.DigitalIdentity{{Channel: "chat", ID: "host@example.com", FirstName: "Host"}},
+		Cases: []cxonetest.DigitalCase{{Channel: "chat", Messages: []cxonetest.DigitalMessage{
+			{Direction: "inbound", Text: "Hi, my friend joins"},
+			{Direction: "inbound", Text: "Hello from the guest", AuthorID: guest},
+			{Direction: "outbound", Text: "Welcome both"},
+		}}},
+	}))
+	f, err := digital.NewFinder(c).FindIdentifier(ctx, guest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Interactions) != 1 || f.Interactions[0].Routes != digital.RouteAuthor || f.Interactions[0].Contact != nil {
+		t.Fatalf("want one interaction found by author only, got %d", len(f.Interactions))
+	}
+	rep, err := digital.NewTagger(c, digital.Preset()).TagIdentifier(ctx, guest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Count(digital.Tagged) != 1 {
+		t.Fatalf("outcomes: %+v", rep.Outcomes)
+	}
+	m, _ := srv.DigitalMessage(rep.Outcomes[0].MessageID)
+	if m.AuthorID != guest || m.Direction != "inbound" {
+		t.Error("the tagged message is not the guest's")
+	}
+	if n := srv.DigitalCalls()["GET /dfo/3.0/contacts/{id}"]; n != 1 {
+		t.Errorf("case reads = %d, want 1 (its tags were unknown)", n)
+	}
+	rep, err = digital.NewTagger(c, digital.Preset()).TagIdentifier(ctx, guest)
+	if err != nil || rep.Count(digital.AlreadyRequested) != 1 {
+		t.Errorf("second run: %v %+v", err, rep)
+	}
+}
