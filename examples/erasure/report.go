@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cxprivacy/cxone/privacy"
+)
+
+// report is the JSON report (-report). It holds no identifier: rows are named
+// by line number and identifier type only.
+type report struct {
+	Processed int            `json:"processed"`
+	Failed    int            `json:"failed"`
+	Skipped   int            `json:"skipped"`
+	Valid     int            `json:"valid,omitempty"` // dry run: rows that a real run would submit
+	Rows      []reportRow    `json:"rows"`
+	Digital   *digitalReport `json:"digital,omitempty"`
+	Simulator *simReport     `json:"simulator,omitempty"`
+}
+
+type reportRow struct {
+	Line           int    `json:"line"`
+	IdentifierType string `json:"identifierType"`
+	Outcome        string `json:"outcome"`
+	Reason         string `json:"reason,omitempty"`
+	RequestID      string `json:"requestId,omitempty"`
+	DuplicateOf    int    `json:"duplicateOf,omitempty"`
+	// Ambiguous: a retry followed a failure after which the server may have
+	// acted, so the platform may hold two requests for this subject.
+	Ambiguous bool `json:"ambiguous,omitempty"`
+	// Message explains a failure in words (never with the row's value).
+	Message string `json:"message,omitempty"`
+}
+
+type digitalReport struct {
+	SubjectsSearched      int      `json:"subjectsSearched"`
+	InteractionsFound     int      `json:"interactionsFound"`
+	InteractionsTagged    int      `json:"interactionsTagged"`
+	AlreadyRequested      int      `json:"alreadyRequested"`
+	AlreadyCompleted      int      `json:"alreadyCompleted"`
+	InteractionsProcessed int      `json:"interactionsProcessed"`
+	MessagesErased        int      `json:"messagesErased"`
+	MessagesAlreadyErased int      `json:"messagesAlreadyErased"`
+	Failures              int      `json:"failures"`
+	Errors                []string `json:"errors,omitempty"`
+}
+
+func (d *digitalReport) fail(what string, err error) {
+	d.Failures++
+	if len(d.Errors) < 20 {
+		d.Errors = append(d.Errors, what+": "+err.Error())
+	}
+}
+
+type simReport struct {
+	ErasureRequests     int `json:"erasureRequests"`
+	DuplicateRequests   int `json:"duplicateRequests"`
+	FaultsInjected      int `json:"faultsInjected"`
+	ResetsAfterHandling int `json:"resetsAfterHandling"`
+}
+
+func (r *report) add(o privacy.Outcome, dry bool) {
+	row := reportRow{
+		Line:           o.Line,
+		IdentifierType: string(o.Type),
+		Outcome:        string(o.Status),
+		Reason:         string(o.Reason),
+		RequestID:      o.RequestID,
+		DuplicateOf:    o.DuplicateOf,
+		Ambiguous:      o.Ambiguous,
+	}
+	switch {
+	case dry && o.Reason == privacy.ReasonDryRun:
+		row.Outcome, row.Reason = "valid", ""
+		r.Valid++
+	case o.Status == privacy.StatusProcessed:
+		r.Processed++
+	case o.Status == privacy.StatusFailed:
+		r.Failed++
+		if o.Err != nil {
+			row.Message = o.Err.Error()
+		}
+	case o.Status == privacy.StatusSkipped:
+		r.Skipped++
+	}
+	r.Rows = append(r.Rows, row)
+}
+
+// finish prints the summary, writes the report and picks the exit status.
+func (p *program) finish(rep *report) int {
+	w := p.human
+	if p.o.dryRun {
+		fmt.Fprintf(w, "\nDry run: %d valid, %d failed, %d skipped (nothing was submitted)\n", rep.Valid, rep.Failed, rep.Skipped)
+	} else {
+		fmt.Fprintf(w, "\nPlatform erasure: %d processed, %d failed, %d skipped\n", rep.Processed, rep.Failed, rep.Skipped)
+	}
+	for _, row := range rep.Rows {
+		switch row.Outcome {
+		case "failed":
+			fmt.Fprintf(w, "  line %d: failed (%s)\n", row.Line, row.Reason)
+			if row.Message != "" {
+				fmt.Fprintf(w, "    %s\n", row.Message)
+			}
+		case "skipped":
+			fmt.Fprintf(w, "  line %d: skipped (%s)", row.Line, row.Reason)
+			if row.DuplicateOf > 0 {
+				fmt.Fprintf(w, " of line %d", row.DuplicateOf)
+			}
+			fmt.Fprintln(w)
+		}
+		if row.Ambiguous {
+			fmt.Fprintf(w, "  line %d: note: a retry followed a lost answer; the platform may hold two requests for this subject\n", row.Line)
+		}
+	}
+	if d := rep.Digital; d != nil {
+		fmt.Fprintf(w, "Digital Experience: %d subjects searched, %d interactions found, %d tagged (%d already requested, %d already completed)\n",
+			d.SubjectsSearched, d.InteractionsFound, d.InteractionsTagged, d.AlreadyRequested, d.AlreadyCompleted)
+		fmt.Fprintf(w, "Erasure processor: %d interactions completed, %d messages erased (%d already erased), %d failures\n",
+			d.InteractionsProcessed, d.MessagesErased, d.MessagesAlreadyErased, d.Failures)
+		for _, e := range d.Errors {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+	if s := rep.Simulator; s != nil {
+		fmt.Fprintf(w, "Simulator: %d erasure requests received, %d duplicates, %d faults injected (%d answers lost after handling)\n",
+			s.ErasureRequests, s.DuplicateRequests, s.FaultsInjected, s.ResetsAfterHandling)
+	}
+	if p.o.report != "" {
+		if err := writeReport(p.o.report, p.stdout, rep); err != nil {
+			fmt.Fprintf(p.stderr, "erasure: writing the report: %v\n", err)
+			return exitUsage
+		}
+	}
+	if rep.Failed > 0 || rep.Digital != nil && rep.Digital.Failures > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func writeReport(path string, stdout io.Writer, rep *report) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if path == "-" {
+		_, err = stdout.Write(b)
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}

@@ -1,0 +1,472 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cxprivacy/cxone"
+	"github.com/cxprivacy/cxone/csvbulk"
+	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/privacy"
+)
+
+// Exit statuses.
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+// defaultInput is the sample bulk file, relative to the module root.
+var defaultInput = filepath.Join("examples", "erasure", "testdata", "requests.csv")
+
+type options struct {
+	in          string
+	dryRun      bool
+	report      string
+	journal     string
+	region      string
+	concurrency int
+	retries     int
+	simFaults   float64
+	simSeed     int64
+	quiet       bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("erasure", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.in, "in", "", "the bulk CSV (default: the sample "+defaultInput+")")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "validate, normalise and deduplicate only: no network, no simulator")
+	fs.StringVar(&o.report, "report", "", "write a JSON report to `FILE` (- for standard output)")
+	fs.StringVar(&o.journal, "journal", "", "resume journal `FILE`: a rerun with it submits nothing twice")
+	fs.StringVar(&o.region, "region", "", "default phone region (ISO 3166 `CC`, e.g. GB) for numbers without +")
+	fs.IntVar(&o.concurrency, "concurrency", 8, "requests under way at once (1-256)")
+	fs.IntVar(&o.retries, "retries", 10, "HTTP attempts per call before a row fails (1-50)")
+	fs.Float64Var(&o.simFaults, "sim-faults", 0, "simulator only: inject faults into this fraction (0-1) of requests")
+	fs.Int64Var(&o.simSeed, "sim-seed", 1, "simulator only: seed of the fault sequence")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress output")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: erasure [flags]\n\nErases the subjects of a CXone bulk template in the platform and in Digital Experience.\nWithout CXONE_* credentials in the environment it runs against an embedded simulator.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %d (flags only; the file goes after -in)", 1)
+	}
+	switch {
+	case o.concurrency < 1 || o.concurrency > 256:
+		return o, fmt.Errorf("-concurrency must be between 1 and 256, got %d", o.concurrency)
+	case o.retries < 1 || o.retries > 50:
+		return o, fmt.Errorf("-retries must be between 1 and 50, got %d", o.retries)
+	case !(o.simFaults >= 0 && o.simFaults <= 1):
+		return o, fmt.Errorf("-sim-faults must be a fraction between 0 and 1, got %v", o.simFaults)
+	}
+	if o.region != "" {
+		if _, err := privacy.NewParser(privacy.WithDefaultRegion(o.region)); err != nil {
+			return o, fmt.Errorf("-region: %v", err)
+		}
+	}
+	return o, nil
+}
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "erasure: %v\n", err)
+		return exitUsage
+	}
+	p := &program{o: o, stdout: stdout, stderr: stderr, getenv: getenv}
+	return p.run(ctx)
+}
+
+type program struct {
+	o      options
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+
+	// human is where the summary goes: stderr when the report takes stdout.
+	human    io.Writer
+	progress *progress
+	outcomes []privacy.Outcome // the platform run's, in line order
+}
+
+func (p *program) run(ctx context.Context) int {
+	p.human = p.stdout
+	if p.o.report == "-" {
+		p.human = p.stderr
+	}
+	path, err := p.inputPath()
+	if err != nil {
+		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		return exitUsage
+	}
+	// A first pass reads the whole file, so a file-level error (not a
+	// template, broken quoting halfway) stops the run before anything is
+	// submitted.
+	rows, warnings, err := scan(path, p.o.region)
+	if err != nil {
+		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		return exitUsage
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(p.stderr, "warning: %s\n", w)
+	}
+
+	rep := &report{Rows: []reportRow{}}
+	p.progress = newProgress(p.stderr, rows, p.o.quiet)
+
+	if p.o.dryRun {
+		if err := p.platform(ctx, nil, path, rep); err != nil {
+			fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+			return exitUsage
+		}
+		return p.finish(rep)
+	}
+
+	var (
+		api *cxone.Client
+		sim *cxonetest.Server
+	)
+	if creds := credentialsFromEnv(p.getenv); creds != nil {
+		fmt.Fprintf(p.human, "Using the real CXone tenant at %s (credentials from the environment).\n", creds.issuer)
+		api, err = creds.client(ctx, p.o)
+	} else {
+		sim = cxonetest.NewServer(cxonetest.WithFaults(p.o.simFaults, p.o.simSeed))
+		defer sim.Close()
+		fmt.Fprintf(p.human, "No CXONE_* credentials in the environment: using the embedded simulator (demo tenant")
+		if p.o.simFaults > 0 {
+			fmt.Fprintf(p.human, ", faults on %.0f%% of requests, seed %d", 100*p.o.simFaults, p.o.simSeed)
+		}
+		fmt.Fprintln(p.human, ").")
+		api, err = cxone.NewClient(ctx,
+			cxone.WithIssuer(sim.URL),
+			cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
+			cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
+			cxone.WithRetry(p.o.retries, 2*time.Second, 30*time.Second),
+			cxone.WithUserAgent(userAgent()))
+	}
+	if err != nil {
+		fmt.Fprintf(p.stderr, "erasure: connecting: %v\n", err)
+		return exitFailed
+	}
+
+	if err := p.platform(ctx, api, path, rep); err != nil {
+		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		return exitFailed
+	}
+	rep.Digital = p.digital(ctx, api, rep)
+	if sim != nil {
+		st := sim.Stats()
+		rep.Simulator = &simReport{
+			ErasureRequests:     sim.ErasureRequests(),
+			DuplicateRequests:   sim.DuplicateErasures(),
+			FaultsInjected:      st.FaultsTotal,
+			ResetsAfterHandling: st.ResetsAfterHandling,
+		}
+	}
+	return p.finish(rep)
+}
+
+func (p *program) inputPath() (string, error) {
+	if p.o.in != "" {
+		return p.o.in, nil
+	}
+	// The sample lives beside this program; find it from the module root or
+	// from the program's own folder.
+	for _, c := range []string{defaultInput, filepath.Join("testdata", "requests.csv")} {
+		if _, err := os.Stat(c); err == nil {
+			return c, nil
+		}
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		c := filepath.Join(filepath.Dir(file), "testdata", "requests.csv")
+		if _, err := os.Stat(c); err == nil {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("the sample %s is not here: run from the repository root or pass -in FILE", defaultInput)
+}
+
+// scan reads the whole file once and returns its number of non-blank rows.
+func scan(path, region string) (int, []string, error) {
+	n := 0
+	var warnings []string
+	err := readRows(path, region, func(r *csvbulk.Reader, rows iter.Seq2[csvbulk.Row, error]) error {
+		for _, err := range rows {
+			if err != nil {
+				return err
+			}
+			n++
+		}
+		for _, w := range r.Warnings() {
+			warnings = append(warnings, w.String())
+		}
+		return nil
+	})
+	return n, warnings, err
+}
+
+// readRows opens the file and hands its rows to f.
+func readRows(path, region string, f func(*csvbulk.Reader, iter.Seq2[csvbulk.Row, error]) error) error {
+	file, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("cannot open the input file: %v", pe.Err)
+		}
+		return fmt.Errorf("cannot open the input file")
+	}
+	defer file.Close()
+	var opts []csvbulk.Option
+	if region != "" {
+		opts = append(opts, csvbulk.WithDefaultRegion(region))
+	}
+	r, err := csvbulk.NewReader(file, opts...)
+	if err != nil {
+		return fmt.Errorf("input file: %w", err)
+	}
+	if err := f(r, r.Rows()); err != nil {
+		return fmt.Errorf("input file: %w", err)
+	}
+	return nil
+}
+
+// platform runs the privacy batch over the file (dry when api is nil) and
+// fills the report's rows and counts.
+func (p *program) platform(ctx context.Context, api *cxone.Client, path string, rep *report) error {
+	opts := []privacy.BatchOption{
+		privacy.WithConcurrency(p.o.concurrency),
+		privacy.WithProgress(func(pr privacy.Progress) { p.progress.update(pr.Summary) }),
+	}
+	newBatch := privacy.NewDryRunBatch
+	if api == nil {
+		opts = append(opts, privacy.WithDryRun())
+	} else {
+		pc, err := privacy.NewClient(api)
+		if err != nil {
+			return err
+		}
+		newBatch = pc.NewBatch
+	}
+	if p.o.journal != "" {
+		j, err := privacy.OpenJournal(p.o.journal)
+		if err != nil {
+			return fmt.Errorf("journal: %w", err)
+		}
+		defer j.Close()
+		opts = append(opts, privacy.WithJournal(j))
+	}
+	batch, err := newBatch(opts...)
+	if err != nil {
+		return err
+	}
+	var outcomes []privacy.Outcome
+	var fileErr error
+	err = readRows(path, p.o.region, func(_ *csvbulk.Reader, rows iter.Seq2[csvbulk.Row, error]) error {
+		items := func(yield func(privacy.Item) bool) {
+			for row, err := range rows {
+				if err != nil {
+					fileErr = err
+					return
+				}
+				if !yield(privacy.Item{Line: row.Line, Type: row.Type, Subject: row.Subject, Err: row.Err}) {
+					return
+				}
+			}
+		}
+		for o, err := range batch.Run(ctx, items) {
+			if err != nil {
+				return err
+			}
+			outcomes = append(outcomes, o)
+		}
+		return fileErr
+	})
+	p.progress.done()
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(outcomes, func(i, j int) bool { return outcomes[i].Line < outcomes[j].Line })
+	p.outcomes = outcomes
+	for _, o := range outcomes {
+		rep.add(o, p.o.dryRun)
+	}
+	return nil
+}
+
+// digital tags every Digital Experience interaction of the run's subjects and
+// runs the erasure processor once.
+func (p *program) digital(ctx context.Context, api *cxone.Client, rep *report) *digitalReport {
+	dr := &digitalReport{}
+	dc, err := digital.NewClient(api)
+	if err != nil {
+		dr.fail("digital client", err)
+		return dr
+	}
+	proc := digital.Preset()
+	if _, _, err := proc.EnsureTags(ctx, dc); err != nil {
+		dr.fail("ensuring the tags", err)
+		return dr
+	}
+	// Every subject the platform run accepted (or filed earlier, per the
+	// journal) is looked for; employees have no DFO customer card.
+	var subjects []privacy.Outcome
+	for _, o := range p.outcomes {
+		if o.Subject.Type != privacy.Email && o.Subject.Type != privacy.Phone {
+			continue
+		}
+		if o.Status == privacy.StatusProcessed || o.Reason == privacy.ReasonAlreadySubmitted || o.Status == privacy.StatusFailed && o.Subject.Value != "" {
+			subjects = append(subjects, o)
+		}
+	}
+	p.progress.phase("Digital Experience: finding and tagging interactions", len(subjects))
+	tagger := digital.NewTagger(dc, proc)
+	var mu sync.Mutex
+	seen := map[digital.ContactNumber]digital.TagStatus{}
+	rank := map[digital.TagStatus]int{digital.AlreadyCompleted: 3, digital.Tagged: 2, digital.AlreadyRequested: 1}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(p.o.concurrency)
+	for _, o := range subjects {
+		g.Go(func() error {
+			tr, err := tagger.Tag(gctx, o.Subject)
+			mu.Lock()
+			defer mu.Unlock()
+			dr.SubjectsSearched++
+			p.progress.step()
+			if err != nil {
+				dr.fail(fmt.Sprintf("line %d: tagging", o.Line), err)
+				return nil
+			}
+			// Subjects share interactions (one person's email and phone),
+			// so interactions are counted once, by their best status.
+			for _, to := range tr.Outcomes {
+				if prev, ok := seen[to.ContactNumber]; !ok || rank[to.Status] > rank[prev] {
+					seen[to.ContactNumber] = to.Status
+				}
+			}
+			if n := tr.Count(digital.TagFailed); n > 0 {
+				dr.fail(fmt.Sprintf("line %d: tagging %d interactions", o.Line, n), firstErr(tr))
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	p.progress.done()
+	dr.InteractionsFound = len(seen)
+	for _, st := range seen {
+		switch st {
+		case digital.Tagged:
+			dr.InteractionsTagged++
+		case digital.AlreadyRequested:
+			dr.AlreadyRequested++
+		case digital.AlreadyCompleted:
+			dr.AlreadyCompleted++
+		}
+	}
+
+	runner, err := digital.NewRunner(dc, proc.Scheduler)
+	if err != nil {
+		dr.fail("erasure processor", err)
+		return dr
+	}
+	p.progress.phase("Digital Experience: running the erasure processor once", 0)
+	rr, err := runner.RunOnce(ctx)
+	p.progress.done()
+	if rr != nil {
+		dr.InteractionsProcessed = rr.Completed
+		dr.MessagesErased = rr.MessagesErased
+		dr.MessagesAlreadyErased = rr.AlreadyErased
+		if rr.Failures > 0 {
+			dr.Failures += rr.Failures
+			for _, e := range rr.Errors {
+				dr.Errors = append(dr.Errors, "erasure processor: "+e.Error())
+			}
+		}
+	}
+	if err != nil {
+		dr.fail("erasure processor", err)
+	}
+	return dr
+}
+
+func firstErr(tr *digital.TagReport) error {
+	for _, o := range tr.Outcomes {
+		if o.Err != nil {
+			return o.Err
+		}
+	}
+	return errors.New("unknown failure")
+}
+
+// credentials of a real tenant, from the environment.
+type credentials struct {
+	issuer, tenant               string
+	clientID, clientSecret       string
+	accessKeyID, accessKeySecret string
+}
+
+func credentialsFromEnv(getenv func(string) string) *credentials {
+	c := &credentials{
+		issuer:          getenv("CXONE_ISSUER"),
+		tenant:          getenv("CXONE_TENANT_ID"),
+		clientID:        getenv("CXONE_CLIENT_ID"),
+		clientSecret:    getenv("CXONE_CLIENT_SECRET"),
+		accessKeyID:     getenv("CXONE_ACCESS_KEY_ID"),
+		accessKeySecret: getenv("CXONE_ACCESS_KEY_SECRET"),
+	}
+	if c.clientID == "" && c.clientSecret == "" && c.accessKeyID == "" && c.accessKeySecret == "" {
+		return nil
+	}
+	if c.issuer == "" {
+		c.issuer = cxone.DefaultIssuer
+	}
+	return c
+}
+
+func (c *credentials) client(ctx context.Context, o options) (*cxone.Client, error) {
+	for name, v := range map[string]string{
+		"CXONE_CLIENT_ID": c.clientID, "CXONE_CLIENT_SECRET": c.clientSecret,
+		"CXONE_ACCESS_KEY_ID": c.accessKeyID, "CXONE_ACCESS_KEY_SECRET": c.accessKeySecret,
+	} {
+		if v == "" {
+			return nil, fmt.Errorf("%s is not set (all four CXONE_ credentials are needed for a real tenant)", name)
+		}
+	}
+	opts := []cxone.Option{
+		cxone.WithIssuer(c.issuer),
+		cxone.WithClientCredentials(c.clientID, c.clientSecret),
+		cxone.WithAccessKey(c.accessKeyID, c.accessKeySecret),
+		cxone.WithRetry(o.retries, 30*time.Second, 2*time.Minute),
+		cxone.WithUserAgent(userAgent()),
+		cxone.WithLogger(slog.New(slog.DiscardHandler)),
+	}
+	if c.tenant != "" {
+		opts = append(opts, cxone.WithTenantID(c.tenant))
+	}
+	return cxone.NewClient(ctx, opts...)
+}
+
+func userAgent() string { return "cxone-go-examples-erasure/1" }
