@@ -32,11 +32,15 @@ type TagCreateRequest struct {
 	Color Color  `json:"color"`
 }
 
-// Create creates a tag (PUT /tags: DFO creates with PUT). DFO does not refuse
-// a second tag with the same title; use [TagsService.Ensure] to avoid one.
+// Create creates a tag (PUT /tags: DFO creates with PUT); an empty color
+// means [ColorGrey]. DFO does not refuse a second tag with the same title;
+// use [TagsService.Ensure] to avoid one.
 func (s *TagsService) Create(ctx context.Context, title string, color Color) (*Tag, error) {
 	if strings.TrimSpace(title) == "" {
 		return nil, errors.New("digital: Tags.Create: empty title")
+	}
+	if color == "" {
+		color = ColorGrey
 	}
 	if !color.Valid() {
 		return nil, errors.New("digital: Tags.Create: color is not in the DFO palette")
