@@ -29,6 +29,7 @@ const (
 	Digital
 )
 
+// String names the API in logs.
 func (a API) String() string {
 	switch a {
 	case Platform, 0:

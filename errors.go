@@ -66,6 +66,8 @@ type APIError struct {
 	Path string
 }
 
+// Error describes the failure with the method, path template, status,
+// the service's code and message, and the attempts.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cxone: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
@@ -142,6 +144,7 @@ type RateLimitError struct {
 	RequestID string
 }
 
+// Error tells the wait asked for.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cxone: %s %s: rate limited (%d), server asks to wait %s, more than allowed", e.Method, e.Path, e.StatusCode, e.RetryAfter)
@@ -179,6 +182,7 @@ type AuthError struct {
 	Err error
 }
 
+// Error names what failed and the OAuth code, never a secret.
 func (e *AuthError) Error() string {
 	var b strings.Builder
 	b.WriteString("cxone: auth: ")
@@ -223,6 +227,7 @@ type TransportError struct {
 	Err error
 }
 
+// Error names the call and the cause, and says when it was ambiguous.
 func (e *TransportError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cxone: %s %s: %v", e.Method, e.Path, e.Err)

@@ -37,12 +37,15 @@ type AuthStyle int
 const (
 	// AuthStyleBasic sends them in an HTTP Basic Authorization header, each
 	// form-urlencoded first as RFC 6749 §2.3.1 requires (golang.org/x/oauth2
-	// does this). The default.
+	// does this). The default. Whether CXone decodes them so is not
+	// documented: if a secret with characters such as + / = is refused this
+	// way, use AuthStyleForm.
 	AuthStyleBasic AuthStyle = AuthStyle(oauth2.AuthStyleInHeader)
 	// AuthStyleForm sends them as client_id and client_secret form fields.
 	AuthStyleForm AuthStyle = AuthStyle(oauth2.AuthStyleInParams)
 )
 
+// String names the style, "basic" or "form".
 func (s AuthStyle) String() string {
 	switch s {
 	case AuthStyleBasic:
