@@ -233,7 +233,8 @@ type Batch struct {
 	summary Summary
 }
 
-// NewBatch prepares a batch with validated options.
+// NewBatch prepares a batch with validated options. A dry run needs no
+// client: on a nil *Client only [WithDryRun] batches can be made.
 func (c *Client) NewBatch(opts ...BatchOption) (*Batch, error) {
 	cfg := batchConfig{concurrency: 8, maxActive: 500, bpBase: time.Second, bpMax: 5 * time.Minute, drain: 30 * time.Second}
 	for _, o := range opts {
@@ -243,6 +244,9 @@ func (c *Client) NewBatch(opts ...BatchOption) (*Batch, error) {
 		if err := o(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	if c == nil && !cfg.dryRun {
+		return nil, errors.New("privacy: NewBatch: nil client (only a dry run needs none)")
 	}
 	return &Batch{c: c, cfg: cfg}, nil
 }

@@ -430,3 +430,23 @@ func TestBatchCancelDrains(t *testing.T) {
 		t.Errorf("requests %d, duplicates %d; want 100, 0", srv.ErasureRequests(), srv.DuplicateErasures())
 	}
 }
+
+// A dry run needs no client (no network); any other batch does.
+func TestBatchNilClient(t *testing.T) {
+	t.Parallel()
+	var c *privacy.Client
+	if _, err := c.NewBatch(); err == nil {
+		t.Error("NewBatch on a nil client: want an error")
+	}
+	got, _, err := runBatch(t, context.Background(), c, rows([2]string{"Email", "ana.silva@example.com"}, [2]string{"Email", "Ana.Silva@example.com"}), privacy.WithDryRun())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []privacy.Outcome{
+		{Line: 2, Type: privacy.Email, Status: privacy.StatusSkipped, Reason: privacy.ReasonDryRun},
+		{Line: 3, Type: privacy.Email, Status: privacy.StatusSkipped, Reason: privacy.ReasonDuplicate, DuplicateOf: 2},
+	}
+	if diff := cmp.Diff(want, got, outcomeCmp); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+}
