@@ -283,3 +283,47 @@ func TestClientUnderFaults(t *testing.T) {
 		t.Errorf("no faults injected: %+v", st)
 	}
 }
+
+// Under faults, every POST gets through; each lost answer (reset after the
+// handler ran) shows as one extra effect at the server and as an ambiguous
+// response at the client: nothing is lost, and doubles are reported.
+func TestClientPostsUnderFaultsNothingLostDoublesReported(t *testing.T) {
+	t.Parallel()
+	srv := cxonetest.NewServer(cxonetest.WithFaultLatency(time.Millisecond))
+	defer srv.Close()
+	var effects atomic.Int32
+	srv.HandleAPI("POST /test/act", func(w http.ResponseWriter, r *http.Request) {
+		effects.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+	})
+	ctx := context.Background()
+	c, err := cxone.NewClient(ctx, cxone.WithIssuer(srv.URL),
+		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
+		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
+		cxone.WithRetry(12, 5*time.Millisecond, time.Second))
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	srv.SetFaults(0.4, 11, cxonetest.FaultRateLimitedBare, cxonetest.FaultUnavailable, cxonetest.FaultResetBefore, cxonetest.FaultResetAfter)
+	const calls = 40
+	ambiguous := 0
+	for i := range calls {
+		resp, err := c.Do(ctx, &cxone.Request{Method: "POST", Path: "/test/act", Body: map[string]int{"n": i}}, nil)
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		if resp.Ambiguous {
+			ambiguous++
+		}
+	}
+	st := srv.Stats()
+	if got, want := int(effects.Load()), calls+st.ResetsAfterHandling; got != want {
+		t.Errorf("effects = %d, want %d calls + %d lost answers", got, calls, st.ResetsAfterHandling)
+	}
+	if st.ResetsAfterHandling == 0 || ambiguous == 0 {
+		t.Errorf("resets after handling %d, ambiguous responses %d: the seed should give some of each", st.ResetsAfterHandling, ambiguous)
+	}
+	if st.ResetsAfterHandling > 0 && ambiguous > st.ResetsAfterHandling+st.FaultsInjected[cxonetest.FaultResetBefore] {
+		t.Errorf("%d ambiguous responses, more than the %d resets", ambiguous, st.ResetsAfterHandling+st.FaultsInjected[cxonetest.FaultResetBefore])
+	}
+}
