@@ -14,7 +14,7 @@
 // Whatever a spreadsheet program writes when it saves the template: UTF-8
 // with or without a byte-order mark, UTF-16 and UTF-32 (LE or BE, with a BOM;
 // UTF-16 also without one), e.g. Excel's "Unicode text"; CRLF, LF or lone CR
-// line ends; comma, semicolon or tab as delimiter, sniffed from the header
+// line ends (the header's line end tells whether lone CRs end lines); comma, semicolon or tab as delimiter, sniffed from the header
 // line, or given by a leading "sep=;" line; quoted or unquoted cells.
 // Headers match after trimming, collapsing Unicode spaces and case-folding, in
 // any order; extra columns are ignored with a [Warning] ([Strict] makes them

@@ -185,8 +185,15 @@ func TestFlavours(t *testing.T) {
 			want: got{Rows: two}, format: Format{Encoding: "UTF-8", Delimiter: ','}},
 		{name: "lone cr no final", input: "Identifier Type,Subject Identifier\rEmail,ana.silva@example.com\rPhone,+447700900123",
 			want: got{Rows: two}, format: Format{Encoding: "UTF-8", Delimiter: ','}},
-		{name: "mixed line ends", input: "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\rPhone,+447700900123\n",
+		{name: "mixed CRLF and LF", input: "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\nPhone,+447700900123\r\n",
 			want: got{Rows: two}, format: Format{Encoding: "UTF-8", Delimiter: ','}},
+		{name: "lone CR and CRLF", input: "Identifier Type,Subject Identifier\rEmail,ana.silva@example.com\r\nPhone,+447700900123\r",
+			want: got{Rows: two}, format: Format{Encoding: "UTF-8", Delimiter: ','}},
+		// The first line end sets the style: a lone CR later in a CRLF file
+		// stays inside its cell, and the parser rejects the cell.
+		{name: "lone CR inside a CRLF file", input: "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\rPhone,+447700900123\n",
+			want:   got{Rows: []gotRow{fail(2, privacy.Email, privacy.ReasonMultipleIdentifiers)}},
+			format: Format{Encoding: "UTF-8", Delimiter: ','}},
 		{name: "excel unicode text utf16le tab", input: utf16LE(excel),
 			want: got{Rows: two}, format: Format{Encoding: "UTF-16LE", Delimiter: '\t'}},
 		{name: "utf16be", input: utf16BE(excel),

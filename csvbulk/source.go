@@ -76,7 +76,10 @@ func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
 	if dec != nil {
 		text = transform.NewReader(raw, dec)
 	}
-	br := bufio.NewReaderSize(&crReader{r: text}, bufSize)
+	br := bufio.NewReaderSize(text, bufSize)
+	if loneCR(br) {
+		br = bufio.NewReaderSize(&crReader{r: br}, bufSize)
+	}
 
 	line, err := peekLine(br)
 	if err != nil {
@@ -109,6 +112,17 @@ func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
 	s.cr.FieldsPerRecord = -1
 	s.cr.ReuseRecord = true
 	return s, nil
+}
+
+// loneCR reports whether the first line ends with a lone CR, as old Mac
+// spreadsheets write. Only then are line ends rewritten: the file's first line
+// end sets its style, which keeps CRLF and LF files on the fast path. (A lone
+// CR in a CRLF file stays inside its cell, which the identifier parser then
+// rejects.)
+func loneCR(br *bufio.Reader) bool {
+	buf, _ := br.Peek(bufSize)
+	i := bytes.IndexAny(buf, "\r\n")
+	return i >= 0 && buf[i] == '\r' && (i+1 == len(buf) || buf[i+1] != '\n')
 }
 
 // peekLine returns the first line in br without consuming it (at most the

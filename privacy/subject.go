@@ -435,15 +435,14 @@ func looksLikePhone(v string) bool {
 
 // Byte classes for the e-mail fast path.
 const (
-	cLocal  = 1 << iota // allowed in an ASCII dot-atom local part (dot excluded)
-	cDomain             // letter, digit or hyphen
-	cDigit
+	cLocal  = 1 << iota // allowed in an ASCII dot-atom local part
+	cDomain             // letter, digit, hyphen or dot
 	cUpper
 )
 
 var byteClass = func() (t [256]uint8) {
 	for b := '0'; b <= '9'; b++ {
-		t[b] = cLocal | cDomain | cDigit
+		t[b] = cLocal | cDomain
 	}
 	for b := 'a'; b <= 'z'; b++ {
 		t[b] = cLocal | cDomain
@@ -451,82 +450,70 @@ var byteClass = func() (t [256]uint8) {
 	for b := 'A'; b <= 'Z'; b++ {
 		t[b] = cLocal | cDomain | cUpper
 	}
-	for _, b := range []byte(atext) {
+	for _, b := range []byte(atext + ".") {
 		t[b] |= cLocal
 	}
+	t['.'] |= cDomain
 	return t
 }()
 
-// emailFast accepts, in one pass and with at most one allocation, the common
+// emailFast accepts, with tight loops and at most one allocation, the common
 // all-ASCII address that needs no trimming and no IDNA; it returns ok=false
 // for anything else, which then takes the full path. It must never accept
-// what the full path rejects, nor normalise differently (the tests compare
-// the two).
+// what the full path rejects, nor normalise differently (FuzzEmailFastPath
+// compares the two).
 func emailFast(v string) (string, bool) {
-	if len(v) < 3 || len(v) > 254 || v[0] == '=' || v[0] == '.' || v[0] == '@' {
+	n := len(v)
+	if n < 5 || n > 254 || v[0] == '=' || v[0] == '.' {
 		return "", false
 	}
-	at := -1
-	upper := false
-	labelStart := 0 // start of the current domain label
-	allDigitsLabel := true
-	for i := 0; i < len(v); i++ {
-		b := v[i]
-		c := byteClass[b]
-		if at < 0 {
-			switch {
-			case c&cLocal != 0:
-			case b == '.':
-				if v[i-1] == '.' {
-					return "", false
-				}
-			case b == '@':
-				if i > 64 || v[i-1] == '.' {
-					return "", false
-				}
-				at, labelStart = i, i+1
-			default:
-				return "", false
-			}
-			continue
-		}
-		switch {
-		case c&cDomain != 0:
-			if i == labelStart && b == '-' {
-				return "", false
-			}
-			if i == labelStart+3 && b == '-' && v[i-1] == '-' {
-				return "", false // xn-- and other "??--" labels take the IDNA path
-			}
-			upper = upper || c&cUpper != 0
-			allDigitsLabel = allDigitsLabel && c&cDigit != 0
-		case b == '.':
-			if i == labelStart || i-labelStart > 63 || v[i-1] == '-' {
-				return "", false
-			}
-			labelStart, allDigitsLabel = i+1, true
-		default:
+	at := 0
+	for at < n && byteClass[v[at]]&cLocal != 0 {
+		at++
+	}
+	if at == 0 || at > 64 || at == n || v[at] != '@' || v[at-1] == '.' || strings.Contains(v[:at], "..") {
+		return "", false
+	}
+	var acc uint8
+	for i := at + 1; i < n; i++ {
+		c := byteClass[v[i]]
+		if c&cDomain == 0 {
 			return "", false
 		}
+		acc |= c
 	}
-	n := len(v)
-	if at < 1 || labelStart == at+1 || n == labelStart || n-labelStart > 63 || v[n-1] == '-' || allDigitsLabel || n-at-1 > 253 {
+	d := v[at+1:]
+	if len(d) > 253 {
 		return "", false
 	}
-	if !upper {
+	for rest, labels := d, 0; ; labels++ {
+		i := strings.IndexByte(rest, '.')
+		l := rest
+		if i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
+		}
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || len(l) >= 4 && l[2] == '-' && l[3] == '-' {
+			return "", false // ??-- labels (xn--) take the IDNA path
+		}
+		if i >= 0 {
+			continue
+		}
+		if labels == 0 || l[0] >= '0' && l[0] <= '9' {
+			return "", false // no dot, or a top-level label that may be numeric
+		}
+		break
+	}
+	if acc&cUpper == 0 {
 		return v, true
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(v[:at+1])
+	var buf [254]byte // n <= 254: lower-case on the stack, allocate once
+	copy(buf[:], v)
 	for i := at + 1; i < n; i++ {
-		c := v[i]
-		if byteClass[c]&cUpper != 0 {
-			c += 'a' - 'A'
+		if byteClass[buf[i]]&cUpper != 0 {
+			buf[i] += 'a' - 'A'
 		}
-		b.WriteByte(c)
 	}
-	return b.String(), true
+	return string(buf[:n]), true
 }
 
 // atext is RFC 5322's set of characters allowed in a dot-atom, besides
