@@ -59,8 +59,9 @@
 // the client says so: [Response].Ambiguous is true when such a retry of a
 // non-idempotent request succeeded, and [IsAmbiguous] reports it for an
 // error. A cancelled context says nothing about whether the server acted
-// either. The privacy package dedupes and journals its submissions so an
-// ambiguous retry is counted, not silently doubled.
+// either. The privacy package dedupes and journals its submissions, and
+// carries the flag into each row's outcome, so a doubled erasure is
+// reported, not silent.
 //
 // # Rate limits
 //
