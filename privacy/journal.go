@@ -133,7 +133,9 @@ type FileJournal struct {
 	// queue behind one fsync each.
 	syncing bool
 	next    *commit
-	idle    *sync.Cond // broadcast when syncing ends
+	pending map[string]*commit // keys written but not yet synced
+	failed  error              // the first write or sync failure
+	idle    *sync.Cond         // broadcast when syncing ends
 }
 
 // commit is a group of records written and fsynced together.
@@ -207,7 +209,7 @@ func OpenJournal(path string, opts ...JournalOption) (*FileJournal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("privacy: open journal: %w", err)
 	}
-	j := &FileJournal{f: f, m: map[string]JournalEntry{}}
+	j := &FileJournal{f: f, m: map[string]JournalEntry{}, pending: map[string]*commit{}}
 	j.idle = sync.NewCond(&j.mu)
 	if err := j.load(cfg); err != nil {
 		f.Close()
@@ -382,26 +384,37 @@ func (j *FileJournal) Record(_ context.Context, e JournalEntry) error {
 		j.mu.Unlock()
 		return errors.New("privacy: journal is closed")
 	}
+	if j.failed != nil {
+		// A failed write may have left part of a line: appending more
+		// would bury it mid-file. Stop here; reopening repairs the tail.
+		j.mu.Unlock()
+		return j.failed
+	}
 	k := j.mac(e.Key)
 	if _, ok := j.m[k]; ok {
 		j.mu.Unlock()
 		return nil
 	}
+	if c, ok := j.pending[k]; ok {
+		// Being recorded by another call: its fsync covers this one.
+		j.mu.Unlock()
+		<-c.done
+		return c.err
+	}
 	if j.next == nil {
 		j.next = newCommit()
 	}
 	c := j.next
-	if _, ok := c.entries[k]; !ok {
-		b, err := json.Marshal(journalRecord{K: k, S: j.saltID, T: string(e.Type), ID: e.RequestID,
-			At: e.SubmittedAt.UTC().Format(time.RFC3339Nano), A: e.Ambiguous})
-		if err != nil {
-			j.mu.Unlock()
-			return err
-		}
-		c.buf = append(append(c.buf, b...), '\n')
-		e.Key = ""
-		c.entries[k] = e
+	b, err := json.Marshal(journalRecord{K: k, S: j.saltID, T: string(e.Type), ID: e.RequestID,
+		At: e.SubmittedAt.UTC().Format(time.RFC3339Nano), A: e.Ambiguous})
+	if err != nil {
+		j.mu.Unlock()
+		return err
 	}
+	c.buf = append(append(c.buf, b...), '\n')
+	e.Key = ""
+	c.entries[k] = e
+	j.pending[k] = c
 	if j.syncing {
 		// The writer under way will take this group next.
 		j.mu.Unlock()
@@ -420,8 +433,11 @@ func (j *FileJournal) Record(_ context.Context, e JournalEntry) error {
 		j.mu.Lock()
 		if err != nil {
 			g.err = fmt.Errorf("privacy: write journal: %w", err)
-		} else {
-			for gk, ge := range g.entries {
+			j.failed = g.err
+		}
+		for gk, ge := range g.entries {
+			delete(j.pending, gk)
+			if err == nil {
 				j.m[gk] = ge
 			}
 		}
