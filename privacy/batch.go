@@ -571,18 +571,24 @@ func (l *activeLimiter) acquire(ctx context.Context) error {
 			return nil
 		}
 		ch := l.changed
-		var timer <-chan time.Time
+		var t *time.Timer
+		var expired <-chan time.Time
 		if len(l.filed) > 0 {
-			t := time.NewTimer(l.filed[0].Add(l.window).Sub(now))
-			defer t.Stop()
-			timer = t.C
+			// The oldest filing leaves the window then.
+			t = time.NewTimer(l.filed[0].Add(l.window).Sub(now))
+			expired = t.C
 		}
 		l.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
 		case <-ch:
-		case <-timer:
+		case <-expired:
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 	}
 }
