@@ -539,6 +539,26 @@ func TestReport(t *testing.T) {
 	}
 }
 
+func TestWriterBOM(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := NewWriter(&buf, WithBOM())
+	if err := w.WriteSubject(privacy.Email, "ana@bücher.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "\xEF\xBB\xBFIdentifier Type,Subject Identifier\r\nEmail,ana@bücher.example\r\n"
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("file (-want +got):\n%s", diff)
+	}
+	wantRows := got{Rows: []gotRow{sub(2, privacy.Email, "ana@xn--bcher-kva.example")}}
+	if diff := cmp.Diff(wantRows, read(t, buf.String()), cmp.Comparer(errorsEqual)); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+}
+
 func TestTemplate(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer

@@ -12,8 +12,8 @@ import (
 // templateHeader is the header of the Privacy page's bulk template.
 var templateHeader = []string{privacy.FieldIdentifierType, privacy.FieldSubjectIdentifier}
 
-// ReportHeader is the header of a results report written by [Writer.WriteResult].
-var ReportHeader = []string{"Line", "Identifier Type", "Outcome", "Reason", "Request ID"}
+// reportHeader is the header of a results report.
+var reportHeader = []string{"Line", "Identifier Type", "Outcome", "Reason", "Request ID"}
 
 // Template writes the empty bulk template: the exact header of the CXone
 // Privacy page, CRLF line end, UTF-8 without a byte-order mark.
@@ -38,7 +38,9 @@ type Result struct {
 // [Writer.Write] writes any record. Call [Writer.Flush] at the end.
 type Writer struct {
 	cw   *csv.Writer
-	kind int // 0 nothing yet, 1 template, 2 report, 3 raw records
+	out  io.Writer
+	bom  bool // write a BOM before the first record
+	kind int  // what the Writer writes: kindNone until the first record
 	buf  []string
 }
 
@@ -51,17 +53,38 @@ const (
 
 var errMixed = errors.New("csvbulk: a Writer writes either a template or a report, not both")
 
+// WriterOption configures a [Writer].
+type WriterOption func(*Writer)
+
+// WithBOM starts the file with a UTF-8 byte-order mark, which Excel on
+// Windows needs to show non-ASCII text (such as internationalised e-mail
+// addresses) correctly. The reader accepts files with and without it.
+func WithBOM() WriterOption { return func(w *Writer) { w.bom = true } }
+
 // NewWriter returns a Writer on w.
-func NewWriter(w io.Writer) *Writer {
+func NewWriter(w io.Writer, opts ...WriterOption) *Writer {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	return &Writer{cw: cw}
+	wr := &Writer{cw: cw, out: w}
+	for _, o := range opts {
+		if o != nil {
+			o(wr)
+		}
+	}
+	return wr
 }
 
 // Write writes one record with each cell neutralised.
 func (w *Writer) Write(record []string) error {
 	if w.kind == kindNone {
 		w.kind = kindRaw
+	}
+	if w.bom {
+		w.bom = false
+		w.cw.Flush() // nothing buffered yet; keeps the BOM first
+		if _, err := io.WriteString(w.out, "\uFEFF"); err != nil {
+			return err
+		}
 	}
 	w.buf = w.buf[:0]
 	for _, c := range record {
@@ -76,7 +99,7 @@ func (w *Writer) begin(kind int, header []string) error {
 		return nil
 	case kindNone:
 		w.kind = kind
-		return w.cw.Write(header)
+		return w.Write(header)
 	}
 	return errMixed
 }
@@ -91,9 +114,10 @@ func (w *Writer) WriteSubject(t privacy.IdentifierType, value string) error {
 	return w.Write([]string{string(t), value})
 }
 
-// WriteResult writes one report row, after [ReportHeader] if it is the first.
+// WriteResult writes one report row, after the header if it is the first:
+// Line, Identifier Type, Outcome, Reason, Request ID.
 func (w *Writer) WriteResult(r Result) error {
-	if err := w.begin(kindReport, ReportHeader); err != nil {
+	if err := w.begin(kindReport, reportHeader); err != nil {
 		return err
 	}
 	return w.Write([]string{strconv.Itoa(r.Line), string(r.Type), r.Outcome, r.Reason, r.RequestID})

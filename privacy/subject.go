@@ -194,8 +194,8 @@ func ParseSubject(typeWord, raw string, opts ...ParseOption) (Subject, error) {
 // (IDNA A-label, "xn--") form, which every mail system and database can
 // store; [Subject.Key] lower-cases the local part too.
 //
-// Phone: digits with the usual separators (spaces, dots, dashes, slashes,
-// brackets), parsed with libphonenumber and sent as E.164 (+12025550143). A
+// Phone: ASCII digits with the usual separators (spaces, dots, dashes,
+// slashes, brackets), parsed with libphonenumber and sent as E.164 (+12025550143). A
 // number needs a leading + unless [WithDefaultRegion] is given. The check is
 // that the length is possible for the country, not that the number is
 // assigned: libphonenumber's metadata lags numbering plans and marks the
@@ -425,7 +425,7 @@ func looksLikePhone(v string) bool {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
-		case r == '+' || r == '(' || r == ')' || r == '-' || r == '.' || r == '/' || unicode.IsSpace(r):
+		case r == '+' || isPhonePunct(r):
 		default:
 			return false
 		}
@@ -514,6 +514,17 @@ func emailFast(v string) (string, bool) {
 		}
 	}
 	return string(buf[:n]), true
+}
+
+// isPhonePunct reports the separators people write inside phone numbers:
+// spaces, brackets, dots, slashes and the dashes word processors substitute
+// for hyphens. They carry no digits, so dropping them repairs nothing.
+func isPhonePunct(r rune) bool {
+	switch r {
+	case '(', ')', '-', '.', '/', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+		return true
+	}
+	return unicode.IsSpace(r)
 }
 
 // atext is RFC 5322's set of characters allowed in a dot-atom, besides
@@ -701,7 +712,7 @@ func (p *Parser) parsePhone(v string) (string, *ParseError) {
 		case r >= '0' && r <= '9':
 			digits++
 		case r == '+' && i == 0:
-		case r == '(' || r == ')' || r == '-' || r == '.' || r == '/' || unicode.IsSpace(r):
+		case isPhonePunct(r):
 		default:
 			return "", valueErr(ReasonInvalidPhone, "contains characters that are not part of a phone number (letters, an extension or a second +)")
 		}
