@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/cxprivacy/cxone/csvbulk"
 	"github.com/cxprivacy/cxone/cxonetest"
 	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/examples/internal/tenant"
 	"github.com/cxprivacy/cxone/privacy"
 )
 
@@ -146,31 +145,19 @@ func (p *program) run(ctx context.Context) int {
 		return p.finish(rep)
 	}
 
-	var (
-		api *cxone.Client
-		sim *cxonetest.Server
-	)
-	if creds := credentialsFromEnv(p.getenv); creds != nil {
-		fmt.Fprintf(p.human, "Using the real CXone tenant at %s (credentials from the environment).\n", creds.issuer)
-		api, err = creds.client(ctx, p.o)
-	} else {
-		sim = cxonetest.NewServer(cxonetest.WithFaults(p.o.simFaults, p.o.simSeed))
-		defer sim.Close()
-		fmt.Fprintf(p.human, "No CXONE_* credentials in the environment: using the embedded simulator (demo tenant")
-		if p.o.simFaults > 0 {
-			fmt.Fprintf(p.human, ", faults on %.0f%% of requests, seed %d", 100*p.o.simFaults, p.o.simSeed)
-		}
-		fmt.Fprintln(p.human, ").")
-		api, err = cxone.NewClient(ctx,
-			cxone.WithIssuer(sim.URL),
-			cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-			cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
-			cxone.WithRetry(p.o.retries, 2*time.Second, 30*time.Second),
-			cxone.WithUserAgent(userAgent()))
-	}
+	conn, err := tenant.Connect(ctx, p.getenv, p.human, tenant.Options{
+		UserAgent:  userAgent,
+		Attempts:   p.o.retries,
+		SimOptions: []cxonetest.Option{cxonetest.WithFaults(p.o.simFaults, p.o.simSeed)},
+	})
 	if err != nil {
 		fmt.Fprintf(p.stderr, "erasure: connecting: %v\n", err)
 		return exitFailed
+	}
+	defer conn.Close()
+	api, sim := conn.Client, conn.Sim
+	if sim != nil && p.o.simFaults > 0 {
+		fmt.Fprintf(p.human, "The simulator injects faults into %.0f%% of requests (seed %d).\n", 100*p.o.simFaults, p.o.simSeed)
 	}
 
 	if err := p.platform(ctx, api, path, rep); err != nil {
@@ -421,52 +408,4 @@ func firstErr(tr *digital.TagReport) error {
 	return errors.New("unknown failure")
 }
 
-// credentials of a real tenant, from the environment.
-type credentials struct {
-	issuer, tenant               string
-	clientID, clientSecret       string
-	accessKeyID, accessKeySecret string
-}
-
-func credentialsFromEnv(getenv func(string) string) *credentials {
-	c := &credentials{
-		issuer:          getenv("CXONE_ISSUER"),
-		tenant:          getenv("CXONE_TENANT_ID"),
-		clientID:        getenv("CXONE_CLIENT_ID"),
-		clientSecret:    getenv("CXONE_CLIENT_SECRET"),
-		accessKeyID:     getenv("CXONE_ACCESS_KEY_ID"),
-		accessKeySecret: getenv("CXONE_ACCESS_KEY_SECRET"),
-	}
-	if c.clientID == "" && c.clientSecret == "" && c.accessKeyID == "" && c.accessKeySecret == "" {
-		return nil
-	}
-	if c.issuer == "" {
-		c.issuer = cxone.DefaultIssuer
-	}
-	return c
-}
-
-func (c *credentials) client(ctx context.Context, o options) (*cxone.Client, error) {
-	for name, v := range map[string]string{
-		"CXONE_CLIENT_ID": c.clientID, "CXONE_CLIENT_SECRET": c.clientSecret,
-		"CXONE_ACCESS_KEY_ID": c.accessKeyID, "CXONE_ACCESS_KEY_SECRET": c.accessKeySecret,
-	} {
-		if v == "" {
-			return nil, fmt.Errorf("%s is not set (all four CXONE_ credentials are needed for a real tenant)", name)
-		}
-	}
-	opts := []cxone.Option{
-		cxone.WithIssuer(c.issuer),
-		cxone.WithClientCredentials(c.clientID, c.clientSecret),
-		cxone.WithAccessKey(c.accessKeyID, c.accessKeySecret),
-		cxone.WithRetry(o.retries, 30*time.Second, 2*time.Minute),
-		cxone.WithUserAgent(userAgent()),
-		cxone.WithLogger(slog.New(slog.DiscardHandler)),
-	}
-	if c.tenant != "" {
-		opts = append(opts, cxone.WithTenantID(c.tenant))
-	}
-	return cxone.NewClient(ctx, opts...)
-}
-
-func userAgent() string { return "cxone-go-examples-erasure/1" }
+const userAgent = "cxone-go-examples-erasure/1"

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+const sample = "testdata/requests.csv"
+
+// runProgram runs the program in-process and returns its exit status, what it
+// printed and its JSON report.
+func runProgram(t *testing.T, env map[string]string, args ...string) (int, string, *report) {
+	t.Helper()
+	reportPath := filepath.Join(t.TempDir(), "report.json")
+	args = append([]string{"-quiet", "-report", reportPath}, args...)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr, func(k string) string { return env[k] })
+	out := stdout.String() + stderr.String()
+	b, err := os.ReadFile(reportPath)
+	if err != nil {
+		return code, out, nil
+	}
+	out += string(b)
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	return code, out, &rep
+}
+
+// wantSampleRows is the sample file's outcome, row by row.
+func wantSampleRows() []reportRow {
+	processed := func(line int, typ string) reportRow {
+		return reportRow{Line: line, IdentifierType: typ, Outcome: "processed"}
+	}
+	return []reportRow{
+		processed(2, "Email"),
+		processed(3, "Phone"),
+		processed(4, "Email"),
+		processed(5, "User"),
+		processed(6, "Phone"),
+		processed(7, "Email"),
+		{Line: 8, IdentifierType: "Phone", Outcome: "failed", Reason: "phone_scientific_notation"},
+		processed(9, "Email"),
+		processed(10, "Phone"),
+		{Line: 11, IdentifierType: "", Outcome: "failed", Reason: "unknown_identifier_type"},
+		{Line: 12, IdentifierType: "Email", Outcome: "skipped", Reason: "duplicate", DuplicateOf: 2},
+		processed(13, "Phone"),
+		processed(14, "User"),
+		processed(15, "Email"),
+		processed(16, "Email"),
+		processed(17, "Email"),
+		processed(18, "Phone"),
+		processed(19, "Email"),
+		processed(20, "Phone"),
+	}
+}
+
+// ignoreVolatile leaves out what differs between runs: request ids, the
+// ambiguity flag under faults, and the wording of messages.
+var ignoreVolatile = cmpopts.IgnoreFields(reportRow{}, "RequestID", "Ambiguous", "Message")
+
+func checkSampleReport(t *testing.T, rep *report) {
+	t.Helper()
+	if diff := cmp.Diff(wantSampleRows(), rep.Rows, ignoreVolatile); diff != "" {
+		t.Errorf("rows mismatch (-want +got):\n%s", diff)
+	}
+	if got, want := [3]int{rep.Processed, rep.Failed, rep.Skipped}, [3]int{16, 2, 1}; got != want {
+		t.Errorf("processed/failed/skipped = %v, want %v", got, want)
+	}
+	for _, r := range rep.Rows {
+		if (r.Outcome == "processed") != (r.RequestID != "") {
+			t.Errorf("line %d: outcome %s with request id present=%v", r.Line, r.Outcome, r.RequestID != "")
+		}
+	}
+}
+
+func TestSampleAgainstSimulator(t *testing.T) {
+	t.Parallel()
+	code, out, rep := runProgram(t, nil, "-in", sample)
+	if code != exitFailed {
+		t.Errorf("exit status = %d, want %d (the sample has two bad rows)", code, exitFailed)
+	}
+	if rep == nil {
+		t.Fatal("no report written")
+	}
+	checkSampleReport(t, rep)
+	wantDigital := &digitalReport{SubjectsSearched: 14, InteractionsFound: 48, InteractionsTagged: 48, InteractionsProcessed: 48, MessagesErased: 144}
+	if diff := cmp.Diff(wantDigital, rep.Digital); diff != "" {
+		t.Errorf("digital mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(&simReport{ErasureRequests: 16}, rep.Simulator); diff != "" {
+		t.Errorf("simulator mismatch (-want +got):\n%s", diff)
+	}
+	checkNoIdentifiers(t, out)
+}
+
+// TestSampleUnderFaults: faults on 30% of requests change nothing in the
+// outcome, and the simulator holds no more duplicates than answers it lost.
+func TestSampleUnderFaults(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow: waits out injected rate limits")
+	}
+	code, out, rep := runProgram(t, nil, "-in", sample, "-sim-faults", "0.3", "-sim-seed", "7", "-concurrency", "16")
+	if code != exitFailed {
+		t.Errorf("exit status = %d, want %d", code, exitFailed)
+	}
+	if rep == nil {
+		t.Fatal("no report written")
+	}
+	checkSampleReport(t, rep)
+	if rep.Simulator.FaultsInjected == 0 {
+		t.Error("no fault was injected")
+	}
+	if rep.Simulator.DuplicateRequests > rep.Simulator.ResetsAfterHandling {
+		t.Errorf("duplicates %d > answers lost after handling %d", rep.Simulator.DuplicateRequests, rep.Simulator.ResetsAfterHandling)
+	}
+	if rep.Simulator.ErasureRequests-rep.Simulator.DuplicateRequests != 16 {
+		t.Errorf("distinct erasure requests = %d, want 16", rep.Simulator.ErasureRequests-rep.Simulator.DuplicateRequests)
+	}
+	if rep.Digital.InteractionsProcessed != 48 || rep.Digital.Failures != 0 {
+		t.Errorf("digital: processed %d interactions with %d failures, want 48 and 0", rep.Digital.InteractionsProcessed, rep.Digital.Failures)
+	}
+	checkNoIdentifiers(t, out)
+}
+
+func TestDryRun(t *testing.T) {
+	t.Parallel()
+	// Credentials that point nowhere: a dry run must not even try.
+	env := map[string]string{"CXONE_ISSUER": "https://127.0.0.1:1", "CXONE_CLIENT_ID": "x", "CXONE_CLIENT_SECRET": "x", "CXONE_ACCESS_KEY_ID": "x", "CXONE_ACCESS_KEY_SECRET": "x"}
+	code, out, rep := runProgram(t, env, "-in", sample, "-dry-run")
+	if code != exitFailed {
+		t.Errorf("exit status = %d, want %d", code, exitFailed)
+	}
+	want := wantSampleRows()
+	for i := range want {
+		if want[i].Outcome == "processed" {
+			want[i].Outcome = "valid"
+		}
+	}
+	if diff := cmp.Diff(want, rep.Rows, ignoreVolatile); diff != "" {
+		t.Errorf("rows mismatch (-want +got):\n%s", diff)
+	}
+	if got := [4]int{rep.Processed, rep.Failed, rep.Skipped, rep.Valid}; got != [4]int{0, 2, 1, 16} {
+		t.Errorf("processed/failed/skipped/valid = %v, want [0 2 1 16]", got)
+	}
+	if rep.Digital != nil || rep.Simulator != nil {
+		t.Error("a dry run reported digital or simulator figures")
+	}
+	if strings.Contains(out, "real CXone tenant") || strings.Contains(out, "simulator") {
+		t.Error("a dry run announced a connection")
+	}
+	checkNoIdentifiers(t, out)
+}
+
+// TestJournalRerun: a second run with the same journal files nothing.
+func TestJournalRerun(t *testing.T) {
+	t.Parallel()
+	journal := filepath.Join(t.TempDir(), "journal.jsonl")
+	_, _, first := runProgram(t, nil, "-in", sample, "-journal", journal)
+	if first == nil || first.Simulator.ErasureRequests != 16 {
+		t.Fatalf("first run: %+v", first)
+	}
+	code, out, second := runProgram(t, nil, "-in", sample, "-journal", journal)
+	if code != exitFailed {
+		t.Errorf("exit status = %d, want %d", code, exitFailed)
+	}
+	if second.Simulator.ErasureRequests != 0 {
+		t.Errorf("rerun filed %d erasure requests, want 0", second.Simulator.ErasureRequests)
+	}
+	if got := [3]int{second.Processed, second.Failed, second.Skipped}; got != [3]int{0, 2, 17} {
+		t.Errorf("rerun processed/failed/skipped = %v, want [0 2 17]", got)
+	}
+	for i, r := range second.Rows {
+		if r.Outcome == "skipped" && r.Reason == "already_submitted" && r.RequestID != first.Rows[i].RequestID {
+			t.Errorf("line %d: rerun request id differs from the first run's", r.Line)
+		}
+	}
+	j, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoIdentifiers(t, out+string(j))
+}
+
+func TestUsageAndFileErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string // in the output
+	}{
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
+		{"stray argument", []string{"file.csv"}, "flags only"},
+		{"concurrency", []string{"-concurrency", "0"}, "-concurrency"},
+		{"faults", []string{"-sim-faults", "1.5"}, "-sim-faults"},
+		{"faults NaN", []string{"-sim-faults", "NaN"}, "-sim-faults"},
+		{"region", []string{"-region", "ZZZ"}, "-region"},
+		{"missing file", []string{"-in", filepath.Join(dir, "absent.csv")}, "cannot open"},
+		{"empty file", []string{"-in", write("empty.csv", "")}, "input file"},
+		{"html", []string{"-in", write("page.csv", "<!DOCTYPE html><html><body>Sign in</body></html>\n")}, "input file"},
+		{"missing column", []string{"-in", write("col.csv", "Identifier Type\r\nEmail\r\n")}, "input file"},
+		{"broken quoting halfway", []string{"-in", write("quote.csv", "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\nEmail,\"broken@example.com\r\n")}, "input file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), append([]string{"-quiet"}, tt.args...), &stdout, &stderr, func(string) string { return "" })
+			if code != exitUsage {
+				t.Errorf("exit status = %d, want %d", code, exitUsage)
+			}
+			if out := stdout.String() + stderr.String(); !strings.Contains(out, tt.want) {
+				t.Errorf("output does not mention %q:\n%s", tt.want, out)
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "Platform erasure:") {
+				t.Error("rows were processed despite a file-level error")
+			}
+			checkNoIdentifiers(t, stdout.String()+stderr.String())
+		})
+	}
+}
+
+// checkNoIdentifiers fails when out holds any identifier of the sample file,
+// raw or normalised, or the local part of any email in it.
+func checkNoIdentifiers(t *testing.T, out string) {
+	t.Helper()
+	f, err := os.Open(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := strings.ToLower(out)
+	for i, rec := range recs[1:] {
+		v := strings.ToLower(strings.TrimSpace(rec[1]))
+		needles := []string{v}
+		if at := strings.IndexByte(v, '@'); at > 0 {
+			needles = append(needles, v[:at])
+		}
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, v)
+		if len(digits) >= 7 && !strings.ContainsAny(v, "@e") {
+			needles = append(needles, digits)
+		}
+		for _, n := range needles {
+			if n != "" && strings.Contains(lower, n) {
+				t.Errorf("output holds the identifier of sample line %d", i+2)
+			}
+		}
+	}
+	if strings.Contains(lower, "example.com") {
+		t.Error("output holds an email domain of the sample")
+	}
+}
