@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"iter"
@@ -318,7 +319,7 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[Item]) iter.Seq2[Outcome
 			stopWork()
 		}()
 
-		seen := map[string]int{} // comparison key → first line
+		seen := map[dedupeKey]int{} // comparison key's hash → first line
 		inFlight := 0
 		var fatal error
 		stopped := false // no more input: end of input, cancelled, or a fatal error
@@ -390,10 +391,15 @@ func (b *Batch) Run(ctx context.Context, items iter.Seq[Item]) iter.Seq2[Outcome
 	}
 }
 
+// dedupeKey is the SHA-256 of a comparison key: the batch remembers every
+// subject it saw in constant space per row, and holds no identifier for the
+// run's length.
+type dedupeKey [sha256.Size]byte
+
 // prepare settles a row that needs no request (invalid, duplicate, in the
 // journal, dry run); needsWork is true otherwise. A journal failure is
 // returned as err, with the row's outcome.
-func (b *Batch) prepare(ctx context.Context, it Item, seen map[string]int) (o Outcome, needsWork bool, err error) {
+func (b *Batch) prepare(ctx context.Context, it Item, seen map[dedupeKey]int) (o Outcome, needsWork bool, err error) {
 	o = Outcome{Line: it.Line, Type: it.Type}
 	if it.Err == nil && (it.Subject.Type.Wire() == "" || it.Subject.Value == "") {
 		it.Err = &ParseError{Reason: ReasonMissingIdentifier, Field: "Subject Identifier", Msg: "row has no valid subject"}
@@ -410,11 +416,12 @@ func (b *Batch) prepare(ctx context.Context, it Item, seen map[string]int) (o Ou
 	}
 	o.Type, o.Subject = it.Subject.Type, it.Subject
 	key := it.Subject.Key()
-	if first, dup := seen[key]; dup {
+	h := dedupeKey(sha256.Sum256([]byte(key)))
+	if first, dup := seen[h]; dup {
 		o.Status, o.Reason, o.DuplicateOf = StatusSkipped, ReasonDuplicate, first
 		return o, false, nil
 	}
-	seen[key] = it.Line
+	seen[h] = it.Line
 	if b.cfg.journal != nil {
 		e, ok, err := b.cfg.journal.Lookup(ctx, key)
 		if err != nil {
@@ -470,14 +477,9 @@ func (b *Batch) submit(ctx, work context.Context, lim *activeLimiter, it Item) O
 		if !ok {
 			return b.classify(o, err, work)
 		}
-		d := min(max(asked, jitter(b.cfg.bpBase, b.cfg.bpMax, wait)), b.cfg.bpMax)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return b.fail(o, ReasonCanceled, ctx.Err(), true)
-		case <-t.C:
-		}
+		// Every row waits, not just this one: the cap and rate limits are
+		// the tenant's, so the others would only be pushed back too.
+		lim.pause(min(max(asked, jitter(b.cfg.bpBase, b.cfg.bpMax, wait)), b.cfg.bpMax))
 	}
 }
 
@@ -544,7 +546,7 @@ func jitter(base, max time.Duration, n int) time.Duration {
 }
 
 // activeLimiter counts requests in flight plus, with a window, those filed
-// within the window, and holds back acquire beyond n.
+// within the window, and holds back acquire beyond n or while paused.
 type activeLimiter struct {
 	mu       sync.Mutex
 	n        int
@@ -552,32 +554,49 @@ type activeLimiter struct {
 	inFlight int
 	filed    []time.Time // filing times within the window, oldest first
 	changed  chan struct{}
+	// pausedUntil holds every row back after the server pushed back.
+	pausedUntil time.Time
 }
 
 func newActiveLimiter(n int, window time.Duration) *activeLimiter {
 	return &activeLimiter{n: n, window: window, changed: make(chan struct{})}
 }
 
+// pause holds every acquire back for d (or longer, if already paused).
+func (l *activeLimiter) pause(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until := time.Now().Add(d); until.After(l.pausedUntil) {
+		l.pausedUntil = until
+	}
+}
+
 func (l *activeLimiter) acquire(ctx context.Context) error {
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		l.mu.Lock()
 		now := time.Now()
 		for len(l.filed) > 0 && now.Sub(l.filed[0]) >= l.window {
 			l.filed = l.filed[1:]
 		}
-		if l.inFlight+len(l.filed) < l.n {
+		var t *time.Timer
+		var expired <-chan time.Time
+		switch {
+		case now.Before(l.pausedUntil):
+			t = time.NewTimer(l.pausedUntil.Sub(now))
+			expired = t.C
+		case l.inFlight+len(l.filed) < l.n:
 			l.inFlight++
 			l.mu.Unlock()
 			return nil
-		}
-		ch := l.changed
-		var t *time.Timer
-		var expired <-chan time.Time
-		if len(l.filed) > 0 {
+		case len(l.filed) > 0:
 			// The oldest filing leaves the window then.
 			t = time.NewTimer(l.filed[0].Add(l.window).Sub(now))
 			expired = t.C
 		}
+		ch := l.changed
 		l.mu.Unlock()
 		select {
 		case <-ctx.Done():
@@ -586,9 +605,6 @@ func (l *activeLimiter) acquire(ctx context.Context) error {
 		}
 		if t != nil {
 			t.Stop()
-		}
-		if err := ctx.Err(); err != nil {
-			return err
 		}
 	}
 }

@@ -410,19 +410,26 @@ func TestBatchCancelDrains(t *testing.T) {
 	if !errors.Is(end, context.Canceled) {
 		t.Fatalf("terminal error = %v, want context.Canceled", end)
 	}
+	// Rows under way drain and are processed; rows handed to a worker but
+	// not started yet fail as canceled, with nothing filed.
+	processed := 0
 	for _, o := range first {
-		if o.Status != privacy.StatusProcessed {
-			t.Errorf("line %d: %s %s, want processed (rows under way drain)", o.Line, o.Status, o.Reason)
+		switch {
+		case o.Status == privacy.StatusProcessed:
+			processed++
+		case o.Status == privacy.StatusFailed && o.Reason == privacy.ReasonCanceled && o.Retryable && !o.Ambiguous && o.Attempts == 0:
+		default:
+			t.Errorf("line %d: %s %s, want processed, or canceled before it started", o.Line, o.Status, o.Reason)
 		}
 	}
-	if len(first) >= 100 || j.Len() != len(first) || srv.ErasureRequests() != len(first) {
-		t.Errorf("outcomes %d, journal %d, requests %d: want equal and < 100", len(first), j.Len(), srv.ErasureRequests())
+	if len(first) >= 100 || j.Len() != processed || srv.ErasureRequests() != processed {
+		t.Errorf("outcomes %d, processed %d, journal %d, requests %d: want the last three equal, outcomes < 100", len(first), processed, j.Len(), srv.ErasureRequests())
 	}
 	got, sum, err := runBatch(t, context.Background(), c, in, privacy.WithJournal(j))
 	if err != nil || len(got) != 100 {
 		t.Fatalf("rerun: %d outcomes, err %v", len(got), err)
 	}
-	want := privacy.Summary{Processed: 100 - len(first), Skipped: len(first), Reasons: map[privacy.Reason]int{privacy.ReasonAlreadySubmitted: len(first)}}
+	want := privacy.Summary{Processed: 100 - processed, Skipped: processed, Reasons: map[privacy.Reason]int{privacy.ReasonAlreadySubmitted: processed}}
 	if diff := cmp.Diff(want, sum); diff != "" {
 		t.Errorf("rerun summary (-want +got):\n%s", diff)
 	}
