@@ -471,8 +471,18 @@ func emailFast(v string) (string, bool) {
 	for at < n && byteClass[v[at]]&cLocal != 0 {
 		at++
 	}
-	if at == 0 || at > 64 || at == n || v[at] != '@' || v[at-1] == '.' || strings.Contains(v[:at], "..") {
+	if at == 0 || at > 64 || at == n || v[at] != '@' || v[at-1] == '.' {
 		return "", false
+	}
+	for l := v[:at]; ; {
+		i := strings.IndexByte(l, '.')
+		if i < 0 {
+			break
+		}
+		if l[i+1] == '.' { // safe: the local part does not end with a dot
+			return "", false
+		}
+		l = l[i+1:]
 	}
 	var acc uint8
 	for i := at + 1; i < n; i++ {
