@@ -1,4 +1,3 @@
-// Package privacy carries out the platform half of a CXone GDPR erasure.
 package privacy
 
 import (
