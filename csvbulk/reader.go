@@ -258,7 +258,7 @@ func normHeader(s string) string {
 	space := false
 	for _, r := range s {
 		switch {
-		case r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF':
+		case isZeroWidth(r):
 			continue
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
@@ -365,13 +365,23 @@ func cell(rec []string, i int) string {
 	return ""
 }
 
+// isBlankRune reports the characters a cell may hold and still count as
+// empty: Unicode spaces and the zero-width characters the parser trims.
+func isBlankRune(r rune) bool {
+	return unicode.IsSpace(r) || isZeroWidth(r)
+}
+
+func isZeroWidth(r rune) bool {
+	return r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\u2060' || r == '\uFEFF'
+}
+
 // blank reports whether every cell is empty or only spaces.
 func blank(rec []string) bool {
 	for _, c := range rec {
 		for i := 0; i < len(c); i++ {
 			b := c[i]
 			if b >= utf8.RuneSelf {
-				if strings.TrimFunc(c[i:], unicode.IsSpace) != "" {
+				if strings.TrimFunc(c[i:], isBlankRune) != "" {
 					return false
 				}
 				break

@@ -111,6 +111,8 @@ func TestIssueCases(t *testing.T) {
 			got{Rows: []gotRow{sub(2, privacy.Email, "ana.silva@example.com"), sub(3, privacy.Phone, "+447700900456")}}},
 		{"3 sep line", "sep=;\r\nIdentifier Type;Subject Identifier\r\nUser;agent-4711\r\n",
 			got{Rows: []gotRow{sub(3, privacy.User, "agent-4711")}}},
+		{"4 blank rows, spaces and zero-width", hdr + " , \r\n\u00a0,\u200b\r\n\t;\r\nUser,agent-4711\r\n",
+			got{Rows: []gotRow{fail(4, privacy.Unknown, privacy.ReasonUnknownIdentifierType), sub(5, privacy.User, "agent-4711")}}},
 		{"4 blank rows", "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\n,\r\n,\r\n\r\n",
 			got{Rows: []gotRow{sub(2, privacy.Email, "ana.silva@example.com")}}},
 		{"5 messy header", "identifier type , Subject\xC2\xA0Identifier \r\nemail,ana.silva@example.com\r\n",
@@ -556,6 +558,70 @@ func TestWriterBOM(t *testing.T) {
 	wantRows := got{Rows: []gotRow{sub(2, privacy.Email, "ana@xn--bcher-kva.example")}}
 	if diff := cmp.Diff(wantRows, read(t, buf.String()), cmp.Comparer(errorsEqual)); diff != "" {
 		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+}
+
+func TestRecordReaderReport(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	want := []Result{
+		{Line: 2, Type: privacy.Email, Outcome: "processed", RequestID: "8f0c2a4e"},
+		{Line: 3, Type: privacy.Phone, Outcome: "failed", Reason: "invalid_phone"},
+	}
+	for _, r := range want {
+		if err := w.WriteResult(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rr, err := NewRecordReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	var recs [][]string
+	for rec, err := range rr.Records() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, rec.Line)
+		recs = append(recs, append([]string(nil), rec.Fields...))
+	}
+	wantRecs := [][]string{
+		{"Line", "Identifier Type", "Outcome", "Reason", "Request ID"},
+		{"2", "Email", "processed", "", "8f0c2a4e"},
+		{"3", "Phone", "failed", "invalid_phone", ""},
+	}
+	if diff := cmp.Diff(wantRecs, recs); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{1, 2, 3}, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(Format{Encoding: "UTF-8", Delimiter: ','}, rr.Format()); diff != "" {
+		t.Errorf("format (-want +got):\n%s", diff)
+	}
+	for _, err := range rr.Records() {
+		if err == nil {
+			t.Errorf("second range yielded a record")
+		}
+	}
+}
+
+func TestRecordReaderSniffs(t *testing.T) {
+	t.Parallel()
+	rr, err := NewRecordReader(strings.NewReader("a;b;c,d\r\n1;2;3\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rr.Format().Delimiter; got != ';' {
+		t.Errorf("delimiter = %q, want ';'", got)
+	}
+	if _, err := NewRecordReader(strings.NewReader("")); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty file error = %v, want ErrEmpty", err)
 	}
 }
 
