@@ -79,9 +79,12 @@ const (
 
 // Outcome is what happened to one [Item].
 type Outcome struct {
-	Line    int
-	Type    IdentifierType
-	Subject Subject // zero when the row was invalid
+	Line int
+	Type IdentifierType
+	// Subject is the row's subject (zero when the row was invalid), for a
+	// caller that goes on to erase it elsewhere. It holds the identifier:
+	// log Line, never Subject.Value (Subject's String redacts).
+	Subject Subject
 	Status  Status
 	Reason  Reason // empty when processed
 	// Err is the detail of a failure (no identifier in its text).

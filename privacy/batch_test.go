@@ -457,3 +457,21 @@ func TestBatchNilClient(t *testing.T) {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
 }
+
+// A refusal by the server (here the admin variant naming another tenant) is
+// a failed row that a rerun as is cannot fix.
+func TestBatchRefused(t *testing.T) {
+	t.Parallel()
+	srv, c := newSimClient(t, nil, privacy.WithTenant("99999999-0000-4000-8000-000000000000"))
+	got, _, err := runBatch(t, context.Background(), c, rows([2]string{"Email", "ana.silva@example.com"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []privacy.Outcome{{Line: 2, Type: privacy.Email, Status: privacy.StatusFailed, Reason: privacy.ReasonRefused, Attempts: 1}}
+	if diff := cmp.Diff(want, got, outcomeCmp); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if srv.ErasureRequests() != 0 {
+		t.Errorf("ErasureRequests = %d, want 0", srv.ErasureRequests())
+	}
+}
