@@ -38,6 +38,9 @@ type stream struct {
 type sniffFunc func(line []byte) rune
 
 func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
+	if r == nil {
+		return nil, errors.New("csvbulk: nil reader")
+	}
 	raw := bufio.NewReaderSize(r, bufSize)
 	head, err := raw.Peek(4)
 	if len(head) == 0 {
