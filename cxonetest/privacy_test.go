@@ -3,6 +3,7 @@ package cxonetest_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -187,5 +188,21 @@ func TestErasureOutageAndDrop(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{1, 1}, []int{srv.ErasureRequests(), srv.DroppedErasureAnswers()}); diff != "" {
 		t.Errorf("requests, dropped (-want +got):\n%s", diff)
+	}
+}
+
+// With the defaults, the 501st active request is pushed back.
+func TestErasureDefaultCap(t *testing.T) {
+	t.Parallel()
+	srv := cxonetest.NewServer(cxonetest.WithErasureActiveTime(time.Hour))
+	defer srv.Close()
+	tok := privToken(t, srv)
+	statuses := map[int]int{}
+	for i := range cxonetest.DefaultErasureActiveLimit + 1 {
+		a := privPost(t, srv, tok, "/privacy/v1/erasure", fmt.Sprintf(`{"subjectIdentifier":"+1202555%04d","subjectIdentifierType":"PHONENO"}`, i))
+		statuses[a.Status]++
+	}
+	if diff := cmp.Diff(map[int]int{202: 500, 429: 1}, statuses); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
 	}
 }
