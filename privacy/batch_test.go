@@ -475,3 +475,21 @@ func TestBatchRefused(t *testing.T) {
 		t.Errorf("ErasureRequests = %d, want 0", srv.ErasureRequests())
 	}
 }
+
+// A 502 (or 500, 504) may come after the backend acted: the POST is not
+// retried and the row is flagged ambiguous. A 503 is retried and, past the
+// limit, is not ambiguous (TestBatchGaveUpThenRerun).
+func TestBatchServerErrors(t *testing.T) {
+	t.Parallel()
+	srv, c := newSimClient(t, nil)
+	page := cxonetest.Reply{Status: http.StatusBadGateway, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html>Bad Gateway</html>"}
+	srv.Script("POST /privacy/v1/erasure", page)
+	got, _, err := runBatch(t, context.Background(), c, rows([2]string{"Email", "ana.silva@example.com"}), privacy.WithConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []privacy.Outcome{{Line: 2, Type: privacy.Email, Status: privacy.StatusFailed, Reason: privacy.ReasonGaveUp, Retryable: true, Ambiguous: true, Attempts: 1}}
+	if diff := cmp.Diff(want, got, outcomeCmp); diff != "" {
+		t.Errorf("502 (-want +got):\n%s", diff)
+	}
+}
