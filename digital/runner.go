@@ -39,6 +39,16 @@ func (r *RunReport) fail(err error) {
 	}
 }
 
+// add adds the counts of one interaction's report p to r.
+func (r *RunReport) add(p *RunReport) {
+	r.Interactions += p.Interactions
+	r.MessagesErased += p.MessagesErased
+	r.AlreadyErased += p.AlreadyErased
+	r.Completed += p.Completed
+	r.Failures += p.Failures
+	r.Errors = append(r.Errors, p.Errors[:min(len(p.Errors), maxReportErrors-len(r.Errors))]...)
+}
+
 // Runner carries out a [Scheduler] through the public DFO endpoints, since no
 // public API configures DFO's own jobs and schedulers. Its data set must be
 // Messages: it finds the messages that carry an included tag and no excluded
@@ -48,6 +58,10 @@ func (r *RunReport) fail(err error) {
 // when every delete succeeded, so a crash or failure halfway leaves the
 // interaction for the next run, which skips what is done and finishes; and a
 // finished interaction no longer matches, so two runs never process it twice.
+//
+// A run works on up to Concurrency interactions at once; the calls on one
+// interaction stay in order (deletes, then the add-tag job), so the
+// guarantees above hold for each interaction whatever the concurrency.
 type Runner struct {
 	client *Client
 	sched  Scheduler
@@ -59,6 +73,11 @@ type Runner struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// OnRun, when set, is called by Run after each run.
 	OnRun func(*RunReport, error)
+	// Concurrency is how many interactions a run works on at once: zero
+	// means [DefaultConcurrency], 1 one after the other. The client's rate
+	// limits (tenant-wide and per case) apply across all of them. Set it
+	// before the first run.
+	Concurrency int
 
 	mu sync.Mutex // one run at a time
 }
@@ -145,12 +164,20 @@ func (r *Runner) RunOnce(ctx context.Context) (*RunReport, error) {
 		}
 		groups[m.ContactNumber] = append(groups[m.ContactNumber], m)
 	}
-	for _, n := range order {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	// Each interaction counts into its own report, added up in the
+	// search's order once all are done: exact counts, and the same report
+	// (errors in the same order) whatever the concurrency. An interaction
+	// not started when ctx ended is not counted.
+	parts := make([]*RunReport, len(order))
+	forEach(ctx, workers(r.Concurrency), len(order), func(i int) {
+		p := &RunReport{Interactions: 1}
+		r.process(ctx, order[i], groups[order[i]], jobTags, p)
+		parts[i] = p
+	})
+	for _, p := range parts {
+		if p != nil {
+			rep.add(p)
 		}
-		rep.Interactions++
-		r.process(ctx, n, groups[n], jobTags, rep)
 	}
 	return rep, ctx.Err()
 }
@@ -209,7 +236,8 @@ func (r *Runner) resolveTags(ctx context.Context) (include, exclude []int, jobTa
 	return include, exclude, jobTags, true, nil
 }
 
-// process runs the jobs on one interaction.
+// process runs the jobs on one interaction, counting into rep (which only
+// this call uses).
 func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, jobTags map[string]int, rep *RunReport) {
 	var msgs []Message
 	for m, err := range r.client.Contacts.Messages(ctx, n) {
