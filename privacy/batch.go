@@ -513,10 +513,7 @@ func (b *Batch) classify(o Outcome, err error, work context.Context) Outcome {
 		case ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden:
 			return b.fail(o, ReasonUnauthorized, err, false)
 		case ae.StatusCode >= 500:
-			// 500, 502 and 504 may come after the server acted (a proxy
-			// timing out on a slow backend): the request may be filed.
-			// 503 says it was not.
-			o.Ambiguous = o.Ambiguous || ae.StatusCode != http.StatusServiceUnavailable
+			// Erase flags the answers that may follow the server acting.
 			return b.fail(o, ReasonGaveUp, err, true)
 		case ae.StatusCode == http.StatusRequestTimeout:
 			return b.fail(o, ReasonGaveUp, err, true)

@@ -124,7 +124,8 @@ type erasureBody struct {
 // arrived (a reset connection): a missed erasure is worse than a duplicate.
 // The latter sets Request.Ambiguous, also when err is non-nil: the platform
 // may hold two requests for the subject, or one although err says the call
-// failed. The error is the cxone client's ([*cxone.APIError],
+// failed. A 500, 502 or 504 answer, which may follow the server acting, is
+// not retried and sets Ambiguous too. The error is the cxone client's ([*cxone.APIError],
 // [*cxone.RateLimitError], [*cxone.TransportError], …), for errors.As.
 func (c *Client) Erase(ctx context.Context, s Subject) (Request, error) {
 	out := Request{Type: s.Type}
@@ -141,7 +142,7 @@ func (c *Client) Erase(ctx context.Context, s Subject) (Request, error) {
 	}
 	resp, err := c.c.Do(ctx, req, &ans)
 	out.Attempts = attemptsOf(resp, err)
-	out.Ambiguous = (resp != nil && resp.Ambiguous) || cxone.IsAmbiguous(err)
+	out.Ambiguous = (resp != nil && resp.Ambiguous) || cxone.IsAmbiguous(err) || maybeActed(err)
 	if err != nil {
 		return out, err
 	}
@@ -151,6 +152,20 @@ func (c *Client) Erase(ctx context.Context, s Subject) (Request, error) {
 	out.RequestID = ans.RequestID
 	out.SubmittedAt = c.cfg.now()
 	return out, nil
+}
+
+// maybeActed reports an answer that may come after the server acted: 500,
+// 502 and 504 (a proxy or gateway timing out on a slow backend).
+func maybeActed(err error) bool {
+	var ae *cxone.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.StatusCode {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // attemptsOf reads the attempt count of a call; 1 when unknown.
