@@ -483,46 +483,52 @@ func emailFast(v string) (string, bool) {
 		}
 		l = l[i+1:]
 	}
-	var acc uint8
-	for i := at + 1; i < n; i++ {
-		c := byteClass[v[i]]
-		if c&cDomain == 0 {
-			return "", false
-		}
-		acc |= c
-	}
-	d := v[at+1:]
-	if len(d) > 253 {
+	if n-at-1 > 253 {
 		return "", false
 	}
-	for rest, labels := d, 0; ; labels++ {
-		i := strings.IndexByte(rest, '.')
-		l := rest
-		if i >= 0 {
-			l, rest = rest[:i], rest[i+1:]
+	// One pass over the domain: the byte classes, and each label's length,
+	// hyphens and "??--" (A-labels take the IDNA path) at its closing dot.
+	var acc uint8
+	start := at + 1
+	for i := start; i <= n; i++ {
+		if i < n {
+			b := v[i]
+			c := byteClass[b]
+			if c&cDomain == 0 {
+				return "", false
+			}
+			acc |= c
+			if b != '.' {
+				continue
+			}
 		}
+		l := v[start:i]
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || len(l) >= 4 && l[2] == '-' && l[3] == '-' {
-			return "", false // ??-- labels (xn--) take the IDNA path
+			return "", false
 		}
-		if i >= 0 {
-			continue
-		}
-		if labels == 0 || l[0] >= '0' && l[0] <= '9' {
+		if i == n && (start == at+1 || l[0] >= '0' && l[0] <= '9') {
 			return "", false // no dot, or a top-level label that may be numeric
 		}
-		break
+		start = i + 1
 	}
 	if acc&cUpper == 0 {
 		return v, true
 	}
-	var buf [254]byte // n <= 254: lower-case on the stack, allocate once
-	copy(buf[:], v)
-	for i := at + 1; i < n; i++ {
-		if byteClass[buf[i]]&cUpper != 0 {
-			buf[i] += 'a' - 'A'
-		}
+	// Lower-case in a stack buffer, so that the result is the only allocation.
+	var arr [64]byte
+	buf := arr[:0]
+	if n > len(arr) {
+		buf = make([]byte, 0, n)
 	}
-	return string(buf[:n]), true
+	buf = append(buf, v[:at+1]...)
+	for i := at + 1; i < n; i++ {
+		c := v[i]
+		if byteClass[c]&cUpper != 0 {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return string(buf), true
 }
 
 // isPhonePunct reports the separators people write inside phone numbers:
