@@ -119,7 +119,10 @@ func (j *MemJournal) Len() int {
 // request is filed again on the rerun. Anything else that does not read — a
 // damaged line before the end, a line written under another salt, a second
 // header, another secret, an unknown version — is a [*JournalError], never
-// skipped silently. One process at a time may append to a file.
+// skipped silently; a file that is not a journal is refused, never
+// overwritten. The file is read as a stream at open, and its index (an HMAC
+// and a request id per subject) is kept in memory. One process at a time may
+// append to a file.
 type FileJournal struct {
 	mu     sync.Mutex
 	f      *os.File
@@ -232,59 +235,75 @@ func (j *FileJournal) mac(s string) string {
 }
 
 func (j *FileJournal) load(cfg journalConfig) error {
-	data, err := io.ReadAll(j.f)
-	if err != nil {
-		return fmt.Errorf("privacy: read journal: %w", err)
-	}
-	// Whole lines end with '\n'; what follows the last one is a torn write.
-	whole := data[:bytes.LastIndexByte(data, '\n')+1]
-	var torn []byte
-	if len(whole) < len(data) {
-		torn = data[len(whole):]
-	}
-	if len(bytes.TrimSpace(whole)) == 0 {
-		// New, empty, or only a torn header: nothing was recorded yet.
-		return j.create(cfg)
-	}
-	sc := bufio.NewScanner(bytes.NewReader(whole))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	// Streamed line by line: a journal of a million rows is read in
+	// constant memory beside its index.
+	r := bufio.NewReaderSize(j.f, maxJournalLine)
+	var whole int64 // end of the last whole line
 	line := 0
 	sawHeader := false
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
+	for {
+		b, err := r.ReadSlice('\n')
+		switch {
+		case err == io.EOF:
+			return j.finishLoad(cfg, sawHeader, whole, b, line)
+		case errors.Is(err, bufio.ErrBufferFull):
+			return &JournalError{Line: line + 1, Msg: "line too long"}
+		case err != nil:
+			return fmt.Errorf("privacy: read journal: %w", err)
 		}
-		if !sawHeader {
+		line++
+		whole += int64(len(b))
+		b = bytes.TrimSpace(b)
+		switch {
+		case len(b) == 0:
+		case !sawHeader:
 			if err := j.readHeader(b, line, cfg); err != nil {
 				return err
 			}
 			sawHeader = true
-			continue
-		}
-		if err := j.readRecord(b, line); err != nil {
-			return err
+		default:
+			if err := j.readRecord(b, line); err != nil {
+				return err
+			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return &JournalError{Line: line + 1, Msg: "unreadable line: " + err.Error()}
+}
+
+// headerStart is how every header line begins (json.Marshal keeps field
+// order), to tell a torn header from a file that is no journal.
+var headerStart = []byte(`{"journal":"` + journalKind + `"`)
+
+// maxJournalLine bounds a line; records are a few hundred bytes.
+const maxJournalLine = 64 << 10
+
+// finishLoad deals with what follows the last newline (torn, a write cut
+// short by a crash) and prepares the file for appending.
+func (j *FileJournal) finishLoad(cfg journalConfig, sawHeader bool, whole int64, torn []byte, line int) error {
+	if !sawHeader {
+		// New, empty, or only a torn header: nothing was recorded yet. But
+		// a file that is not a journal at all is refused, never overwritten.
+		t := bytes.TrimSpace(torn)
+		if len(t) > 0 && !bytes.HasPrefix(t, headerStart) && !bytes.HasPrefix(headerStart, t) {
+			return &JournalError{Line: line + 1, Msg: "not a cxone erasure journal header"}
+		}
+		return j.create(cfg)
 	}
-	if torn == nil {
-		_, err = j.f.Seek(0, io.SeekEnd)
+	if len(torn) == 0 {
+		_, err := j.f.Seek(0, io.SeekEnd)
 		return err
 	}
-	// A crash cut the last line. Drop it from the file; if it was whole but
-	// for its newline, keep its entry and write it again properly.
-	keep := j.readRecord(bytes.TrimSpace(torn), line+1) == nil
-	if err := j.f.Truncate(int64(len(whole))); err != nil {
+	// Drop the torn line from the file; if it was whole but for its
+	// newline, keep its entry and write it again properly.
+	rec := bytes.Clone(bytes.TrimSpace(torn))
+	keep := len(rec) > 0 && j.readRecord(rec, line+1) == nil
+	if err := j.f.Truncate(whole); err != nil {
 		return fmt.Errorf("privacy: repair journal: %w", err)
 	}
 	if _, err := j.f.Seek(0, io.SeekEnd); err != nil {
 		return err
 	}
 	if keep {
-		if _, err := j.f.Write(append(bytes.TrimSpace(torn), '\n')); err != nil {
+		if _, err := j.f.Write(append(rec, '\n')); err != nil {
 			return fmt.Errorf("privacy: repair journal: %w", err)
 		}
 	}

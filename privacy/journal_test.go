@@ -163,6 +163,8 @@ func TestFileJournalRejects(t *testing.T) {
 		{"concatenated journals", join(lines[0], lines[1], otherLines[0], otherLines[1]), nil, 3, "a second journal header: journals were concatenated"},
 		{"other version", join(bytes.Replace(lines[0], []byte(`"v":1`), []byte(`"v":2`), 1), lines[1]), nil, 1, "journal version 2, this SDK reads 1"},
 		{"not a journal", []byte("Identifier Type,Subject Identifier\r\n"), nil, 1, "not a cxone erasure journal header"},
+		{"not a journal, no newline", []byte("Identifier Type,Subject Identifier"), nil, 1, "not a cxone erasure journal header"},
+		{"binary", []byte("\x89PNG\r\n\x1a\n\x00\x00"), nil, 1, "not a cxone erasure journal header"},
 		{"other secret", data, []privacy.JournalOption{privacy.WithJournalSecret([]byte("0123456789abcdef"))}, 1, "journal was made with another secret"},
 	}
 	for _, tt := range tests {
