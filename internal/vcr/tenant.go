@@ -1,0 +1,168 @@
+package vcr
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/cxprivacy/cxone"
+	"github.com/cxprivacy/cxone/cxonetest"
+)
+
+// Mode is how a cassette test talks to CXone.
+type Mode int
+
+const (
+	// Replay answers every request from the cassette; nothing is dialled.
+	Replay Mode = iota
+	// RecordSimulator records against a fresh cxonetest server
+	// (CXONE_RECORD=1).
+	RecordSimulator
+	// RecordTenant records against the real tenant named by the
+	// environment (CXONE_RECORD=1 with CXONE_CLIENT_ID, CXONE_CLIENT_SECRET,
+	// CXONE_ACCESS_KEY_ID and CXONE_ACCESS_KEY_SECRET; optionally
+	// CXONE_ISSUER and CXONE_TENANT_ID).
+	RecordTenant
+)
+
+// Environment variables of the real-tenant recording.
+const (
+	EnvClientID        = "CXONE_CLIENT_ID"
+	EnvClientSecret    = "CXONE_CLIENT_SECRET"
+	EnvAccessKeyID     = "CXONE_ACCESS_KEY_ID"
+	EnvAccessKeySecret = "CXONE_ACCESS_KEY_SECRET"
+	EnvIssuer          = "CXONE_ISSUER"
+	EnvTenantID        = "CXONE_TENANT_ID"
+)
+
+// CurrentMode reads the mode from the environment.
+func CurrentMode() Mode {
+	switch {
+	case !Recording():
+		return Replay
+	case os.Getenv(EnvClientID) != "":
+		return RecordTenant
+	}
+	return RecordSimulator
+}
+
+func (m Mode) String() string {
+	switch m {
+	case RecordSimulator:
+		return "record (simulator)"
+	case RecordTenant:
+		return "record (tenant)"
+	}
+	return "replay"
+}
+
+// Identifier returns the identifier a test sends: demo (a cxonetest value)
+// unless recording against a real tenant, where it is the value of the
+// environment variable env, and the test is skipped when that is unset. The
+// real tenant's data is the tester's to choose: erasing or deactivating
+// whatever a demo constant names there would be a disaster.
+func Identifier(t testing.TB, env, demo string) string {
+	t.Helper()
+	if CurrentMode() != RecordTenant {
+		return demo
+	}
+	v := os.Getenv(env)
+	if v == "" {
+		t.Skipf("recording against a real tenant: set %s to the identifier this exchange may act on", env)
+	}
+	return v
+}
+
+// Config describes one cassette test's connection.
+type Config struct {
+	// Cassette is the cassette's name (testdata/cassettes/NAME.yaml).
+	Cassette string
+	// IDs maps each identifier the test sends (as [Identifier] returned it)
+	// to its placeholder.
+	IDs map[string]string
+	// UserAgent, if set, is the client's User-Agent.
+	UserAgent string
+	// Sim are options of the simulator (RecordSimulator only).
+	Sim []cxonetest.Option
+	// Options are more options of the client, after the session's own.
+	Options []cxone.Option
+}
+
+// Session is a connected cassette test.
+type Session struct {
+	Mode Mode
+	// API is the client, going through the recorder.
+	API *cxone.Client
+	// Sim is the simulator being recorded; nil in the other modes.
+	Sim *cxonetest.Server
+	// Scrubber is the cassette's scrubber.
+	Scrubber *Scrubber
+}
+
+// Connect starts the recorder for cfg.Cassette and a cxone client through
+// it: against a new cxonetest server when recording (its loopback host
+// becomes [ReplayHost] in the cassette), against the real tenant when the
+// credentials are set, and against [ReplayIssuer] when replaying. On replay
+// the client follows the recorded discovery answers: their hosts are never
+// dialled, and the matcher ignores hosts anyway, so a cassette recorded from
+// a real tenant replays as well as one recorded from the simulator.
+func Connect(ctx context.Context, t testing.TB, cfg Config) *Session {
+	t.Helper()
+	ids := map[string]string{}
+	for k, v := range cfg.IDs {
+		ids[k] = v
+	}
+	s := &Session{Mode: CurrentMode()}
+	opts := []cxone.Option{}
+	switch s.Mode {
+	case RecordTenant:
+		for _, env := range []string{EnvClientSecret, EnvAccessKeyID, EnvAccessKeySecret} {
+			if os.Getenv(env) == "" {
+				t.Fatalf("recording against a real tenant: %s is not set", env)
+			}
+		}
+		for _, env := range []string{EnvClientID, EnvClientSecret, EnvAccessKeyID, EnvAccessKeySecret} {
+			ids[os.Getenv(env)] = Redacted
+		}
+		opts = append(opts,
+			cxone.WithClientCredentials(os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)),
+			cxone.WithAccessKey(os.Getenv(EnvAccessKeyID), os.Getenv(EnvAccessKeySecret)))
+		if iss := os.Getenv(EnvIssuer); iss != "" {
+			opts = append(opts, cxone.WithIssuer(iss))
+		}
+		if tid := os.Getenv(EnvTenantID); tid != "" {
+			opts = append(opts, cxone.WithTenantID(tid))
+		}
+	case RecordSimulator:
+		s.Sim = cxonetest.NewServer(cfg.Sim...)
+		t.Cleanup(s.Sim.Close)
+		if u, err := url.Parse(s.Sim.URL); err == nil {
+			ids[u.Host] = ReplayHost
+		}
+		fallthrough
+	default:
+		issuer := ReplayIssuer
+		if s.Sim != nil {
+			issuer = s.Sim.URL
+		}
+		for _, secret := range []string{cxonetest.DemoClientSecret, cxonetest.DemoAccessKeySecret, cxonetest.DemoAccessKeyID} {
+			ids[secret] = Redacted
+		}
+		opts = append(opts, cxone.WithIssuer(issuer),
+			cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
+			cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret))
+	}
+	s.Scrubber = NewScrubber(ids)
+	opts = append(opts, cxone.WithHTTPClient(newClient(t, "testdata/cassettes/"+cfg.Cassette, s.Scrubber, s.Mode != Replay)))
+	if cfg.UserAgent != "" {
+		opts = append(opts, cxone.WithUserAgent(cfg.UserAgent))
+	}
+	opts = append(opts, cfg.Options...)
+	api, err := cxone.NewClient(ctx, opts...)
+	if err != nil {
+		t.Fatalf("vcr: connecting (%s): %v", s.Mode, err)
+	}
+	s.API = api
+	return s
+}
