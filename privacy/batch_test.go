@@ -493,3 +493,25 @@ func TestBatchServerErrors(t *testing.T) {
 		t.Errorf("502 (-want +got):\n%s", diff)
 	}
 }
+
+func TestNewDryRunBatch(t *testing.T) {
+	t.Parallel()
+	b, err := privacy.NewDryRunBatch(privacy.WithConcurrency(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []privacy.Outcome
+	for o, err := range b.Run(context.Background(), rows([2]string{"Phone", "+447700900123"}, [2]string{"Phone", "+44 7700 900123"})) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, o)
+	}
+	want := []privacy.Outcome{
+		{Line: 2, Type: privacy.Phone, Status: privacy.StatusSkipped, Reason: privacy.ReasonDryRun},
+		{Line: 3, Type: privacy.Phone, Status: privacy.StatusSkipped, Reason: privacy.ReasonDuplicate, DuplicateOf: 2},
+	}
+	if diff := cmp.Diff(want, got, outcomeCmp); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+}
