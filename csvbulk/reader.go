@@ -151,6 +151,7 @@ type Reader struct {
 	warnings []Warning
 	widened  bool // a row with cells beyond the header was already reported
 	used     bool
+	err      error // the file-level error that ended Items
 }
 
 // maxWarnings bounds the memory warnings take on a hostile file.
@@ -329,6 +330,27 @@ func (r *Reader) Rows() iter.Seq2[Row, error] {
 		}
 	}
 }
+
+// Items adapts [Reader.Rows] to the input of [privacy.Batch.Run]: one
+// [privacy.Item] per row, invalid rows included so that they get an outcome
+// of their own. A file-level error ends the sequence; read it with
+// [Reader.Err] afterwards.
+func (r *Reader) Items() iter.Seq[privacy.Item] {
+	return func(yield func(privacy.Item) bool) {
+		for row, err := range r.Rows() {
+			if err != nil {
+				r.err = err
+				return
+			}
+			if !yield(privacy.Item{Line: row.Line, Type: row.Type, Subject: row.Subject, Err: row.Err}) {
+				return
+			}
+		}
+	}
+}
+
+// Err returns the file-level error that ended [Reader.Items], if any.
+func (r *Reader) Err() error { return r.err }
 
 func (r *Reader) row(rec []string, line int) Row {
 	row := Row{Line: line}

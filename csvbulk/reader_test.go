@@ -393,6 +393,33 @@ func TestRowErrorMessage(t *testing.T) {
 	}
 }
 
+func TestItems(t *testing.T) {
+	t.Parallel()
+	r, err := NewReader(strings.NewReader(hdr + "Email,Ana.Silva@Example.COM\r\nPhone,4.47701E+11\r\nEmail,\"x\"y\r\nUser,agent-4711\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []gotRow
+	for it := range r.Items() {
+		g := gotRow{Line: it.Line, Type: it.Type, Subject: it.Subject}
+		var re *RowError
+		if errors.As(it.Err, &re) {
+			g.Reason, g.Column = re.Reason, re.Column
+		}
+		got = append(got, g)
+	}
+	want := []gotRow{
+		sub(2, privacy.Email, "Ana.Silva@example.com"),
+		fail(3, privacy.Phone, privacy.ReasonPhoneScientificNotation),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	if !errors.Is(r.Err(), ErrMalformed) {
+		t.Errorf("Err() = %v, want ErrMalformed", r.Err())
+	}
+}
+
 func TestRowsOnce(t *testing.T) {
 	t.Parallel()
 	r, err := NewReader(strings.NewReader(hdr + "User,agent-4711\r\n"))
