@@ -116,7 +116,9 @@ type erasureBody struct {
 }
 
 // Erase files one erasure request for s (POST /privacy/v1/erasure). s must
-// come from [ParseSubject] or [NewSubject]; its Value is sent as is.
+// come from [ParseSubject] or [NewSubject]; its Value is sent as is. For an
+// employee use [Client.EraseUser]: a User subject is sent as is, and the
+// platform expects the employee to be deactivated already.
 //
 // The request carries no idempotency key (the API has none). The cxone
 // client retries it where the server cannot have acted (429, 503, a refused
