@@ -2,6 +2,7 @@ package vcr
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -114,6 +115,15 @@ func Connect(ctx context.Context, t testing.TB, cfg Config) *Session {
 		ids[k] = v
 	}
 	s := &Session{Mode: CurrentMode()}
+	if s.Mode != RecordTenant {
+		// The simulator's answers carry more of its demo identifiers than
+		// the test sends (a case's end user, an agent's username).
+		for real, ph := range DemoPlaceholders() {
+			if _, ok := ids[real]; !ok {
+				ids[real] = ph
+			}
+		}
+	}
 	opts := []cxone.Option{}
 	switch s.Mode {
 	case RecordTenant:
@@ -165,4 +175,37 @@ func Connect(ctx context.Context, t testing.TB, cfg Config) *Session {
 	}
 	s.API = api
 	return s
+}
+
+// DemoPlaceholders maps every identifier of the cxonetest demo tenant to a
+// placeholder of its own (demo-N@placeholder.invalid, +000000008NNN,
+// user-placeholder-demo-N). [Connect] adds them, below the test's own IDs,
+// when the simulator is recorded or replayed; the guard test looks for the
+// demo identifiers themselves.
+func DemoPlaceholders() map[string]string {
+	m := map[string]string{}
+	emails := []string{
+		cxonetest.DemoDigitalEmailAna, cxonetest.DemoDigitalEmailBen, cxonetest.DemoDigitalEmailChloe,
+		cxonetest.DemoDigitalEmailDev, cxonetest.DemoDigitalEmailEva, cxonetest.DemoDigitalEmailPlus,
+		cxonetest.DemoDigitalEmailOther,
+	}
+	for i, e := range emails {
+		m[e] = fmt.Sprintf("demo-%d@%s", i+1, PlaceholderDomain)
+	}
+	phones := []string{
+		cxonetest.DemoDigitalPhoneAna, cxonetest.DemoDigitalPhoneChloe, cxonetest.DemoDigitalPhoneDev,
+		cxonetest.DemoDigitalPhoneEndUserOnly, cxonetest.DemoDigitalPhoneOther,
+	}
+	for i, p := range phones {
+		m[p] = fmt.Sprintf("+000000008%03d", i+1)
+	}
+	for i, u := range DemoUserNames() {
+		m[u] = fmt.Sprintf("user-placeholder-demo-%d", i+1)
+	}
+	return m
+}
+
+// DemoUserNames are the usernames of the cxonetest demo employees.
+func DemoUserNames() []string {
+	return []string{cxonetest.DemoKeyOwnerUserName, cxonetest.DemoAgentUserName, cxonetest.DemoAgent2UserName}
 }
