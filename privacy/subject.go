@@ -763,7 +763,17 @@ func (p *Parser) parsePhone(v string) (string, *ParseError) {
 	default:
 		return "", valueErr(ReasonInvalidPhone, "has a length no phone number of its country has")
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
+	if n.GetNationalNumber() == 0 {
+		return "", valueErr(ReasonInvalidPhone, "is not a phone number")
+	}
+	e164 := phonenumbers.Format(n, phonenumbers.E164)
+	// The normal form must read back as itself; libphonenumber miscounts
+	// leading zeros in some degenerate numbers, and a number whose digits
+	// could shift is rejected rather than sent.
+	if back, err := phonenumbers.Parse(e164, "ZZ"); err != nil || phonenumbers.Format(back, phonenumbers.E164) != e164 {
+		return "", valueErr(ReasonInvalidPhone, "cannot be read unambiguously as a phone number")
+	}
+	return e164, nil
 }
 
 func (p *Parser) parseUser(v string) (string, *ParseError) {

@@ -76,6 +76,7 @@ func TestParseSubject(t *testing.T) {
 		{name: "phone uk nbsp", typ: "Phone", raw: "+44\u00a07700\u00a0900123", want: ok(Phone, "+447700900123")},
 		{name: "phone en dashes", typ: "Phone", raw: "+1 202\u2013555\u20130143", want: ok(Phone, "+12025550143")},
 		{name: "phone fullwidth digits", typ: "Phone", raw: "+\uff14\uff14 7700 900123", want: bad(ReasonInvalidPhone)},
+		{name: "phone all zeros", typ: "Phone", raw: "+270000000", want: bad(ReasonInvalidPhone)},
 		{name: "phone no plus", typ: "Phone", raw: "07700 900123", want: bad(ReasonInvalidPhone)},
 		{name: "phone no plus international digits", typ: "Phone", raw: "447700900123", want: bad(ReasonInvalidPhone)},
 		{name: "phone no plus with region", typ: "Phone", raw: "07700 900123", opts: []ParseOption{WithDefaultRegion("gb")}, want: ok(Phone, "+447700900123")},
