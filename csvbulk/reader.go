@@ -140,7 +140,7 @@ func Strict() Option {
 }
 
 // Reader reads a filled-in bulk template. Create it with [NewReader] and range
-// over [Reader.Rows] once.
+// once over [Reader.Rows], or over [Reader.Items] to feed a privacy batch.
 type Reader struct {
 	s        *stream
 	parser   *privacy.Parser
