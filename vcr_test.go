@@ -23,6 +23,7 @@ import (
 const vcrRecordUA = "cxone-go/vcr-recorder"
 
 func TestVcrCore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	username := vcr.Identifier(t, "CXONE_VCR_USERNAME", cxonetest.DemoAgentUserName)
 	ua := cxone.DefaultUserAgent

@@ -30,6 +30,7 @@ func vcrDigitalClient(t *testing.T, s *vcr.Session) *digital.Client {
 }
 
 func TestVcrDigitalEnsureTags(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := vcr.Connect(ctx, t, vcr.Config{Cassette: "ensure_tags"})
 	dc := vcrDigitalClient(t, s)
@@ -80,6 +81,7 @@ var (
 )
 
 func TestVcrDigitalEraseMessage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	email := vcr.Identifier(t, "CXONE_VCR_DFO_EMAIL", cxonetest.DemoDigitalEmailAna)
 	ids := map[string]string{email: "name-1@" + vcr.PlaceholderDomain}

@@ -36,6 +36,7 @@ func vcrPrivacyClient(t *testing.T, s *vcr.Session) *privacy.Client {
 }
 
 func TestVcrPrivacyErase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	email := vcr.Identifier(t, "CXONE_VCR_EMAIL", cxonetest.DemoDigitalEmailAna)
 	phone := vcr.Identifier(t, "CXONE_VCR_PHONE", "+44 7700 900123")
@@ -91,6 +92,7 @@ func TestVcrPrivacyErase(t *testing.T) {
 }
 
 func TestVcrPrivacyEraseUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	username := vcr.Identifier(t, "CXONE_VCR_USERNAME", cxonetest.DemoAgentUserName)
 	ids := map[string]string{username: "user-placeholder-1"}

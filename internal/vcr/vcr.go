@@ -510,8 +510,13 @@ func (a *autoScrub) hook(i *cassette.Interaction) error {
 	return nil
 }
 
+// unescape decodes %XX escapes, and leaves '+' alone: in a raw phone number
+// it is the number's own.
 func unescape(s string) string {
-	if u, err := url.QueryUnescape(s); err == nil {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	if u, err := url.PathUnescape(s); err == nil {
 		return u
 	}
 	return s

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cxprivacy/cxone/cxonetest"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
@@ -94,15 +96,28 @@ func TestLeaks(t *testing.T) {
 	}
 }
 
-// TestCassettesHoldNoSecrets is the guard: every cassette in the module must
-// be free of bearer tokens, the simulator's secrets and any email address or
-// phone number that is not a placeholder.
-func TestCassettesHoldNoSecrets(t *testing.T) {
-	t.Parallel()
-	root := "../.."
-	secrets := []string{"demo-client-secret", "demo-access-key-secret", "DEMOKEY123", "sim-access-", os.Getenv("CXONE_CLIENT_SECRET"), os.Getenv("CXONE_ACCESS_KEY_SECRET"), os.Getenv("CXONE_ACCESS_KEY_ID")}
-	n := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+// minCassettes is how many cassettes the module's recorded-HTTP tests hold
+// (core; privacy: erase, erase_user; digital: ensure_tags, erase_message).
+// The guard fails below it, so a walk that finds nothing cannot pass.
+const minCassettes = 5
+
+// guardSecrets are the strings no cassette may hold: the simulator's
+// credentials and tokens, its demo identifiers, and the real tenant's
+// credentials when they are in the environment.
+func guardSecrets() []string {
+	secrets := []string{
+		cxonetest.DemoClientSecret, cxonetest.DemoAccessKeySecret, cxonetest.DemoAccessKeyID, "sim-access-", "sim-refresh-",
+		os.Getenv(EnvClientSecret), os.Getenv(EnvAccessKeySecret), os.Getenv(EnvAccessKeyID),
+	}
+	for real := range DemoPlaceholders() {
+		secrets = append(secrets, real)
+	}
+	return secrets
+}
+
+// scanCassettes checks every testdata/**/*.yaml under root.
+func scanCassettes(root string, secrets []string) (n int, leaks []string, err error) {
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -118,12 +133,89 @@ func TestCassettesHoldNoSecrets(t *testing.T) {
 		}
 		n++
 		for _, leak := range Leaks(string(b), secrets...) {
-			t.Errorf("%s holds %s", path, leak)
+			leaks = append(leaks, path+" holds "+leak)
 		}
 		return nil
 	})
+	return n, leaks, err
+}
+
+// TestCassettesHoldNoSecrets is the guard: every cassette in the module must
+// be free of bearer tokens, the simulator's secrets and demo identifiers, and
+// any email address or phone number that is not a placeholder.
+func TestCassettesHoldNoSecrets(t *testing.T) {
+	t.Parallel()
+	n, leaks, err := scanCassettes("../..", guardSecrets())
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, l := range leaks {
+		t.Error(l)
+	}
+	if n < minCassettes {
+		t.Errorf("scanned %d cassettes, want at least %d", n, minCassettes)
+	}
 	t.Logf("scanned %d cassettes", n)
+}
+
+// TestGuardCatchesPlantedLeak plants one leak of each kind in a cassette of
+// a temporary module and checks that the guard reports every one of them.
+func TestGuardCatchesPlantedLeak(t *testing.T) {
+	t.Parallel()
+	jwt := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"tenantId":"t"}`)) + ".c2lnbmF0dXJl"
+	leaks := []struct {
+		name, text, want string
+	}{
+		{"bearer", "Authorization: [Bearer sim-access-7-0a1b2c3d]", "a bearer token"},
+		{"basic", "Authorization: [Basic ZGVtby1jbGllbnQ6c2VjcmV0]", "basic credentials"},
+		{"email", `body: '{"subjectIdentifier":"ana.silva@example.com"}'`, "an email address (21 chars)"},
+		{"encoded email", "url: http://127.0.0.1:9/x?q=ana.silva%40example.com", "an email address (23 chars)"},
+		{"phone", `body: '{"subjectIdentifier":"+447700900123"}'`, "a phone number"},
+		{"encoded phone", "url: http://127.0.0.1:9/x?p=%2B12025550143", "a phone number"},
+		{"signed JWT", `body: '{"id_token":"` + jwt + `"}'`, "a signed JWT"},
+		{"access token", `body: '{"access_token":"opaque-7"}'`, "a token in a token response"},
+		{"demo secret", "body: password=" + cxonetest.DemoAccessKeySecret, "secret #1"},
+		{"demo username", `body: '{"userName":"` + cxonetest.DemoAgentUserName + `"}'`, "secret #"},
+	}
+	for _, tt := range leaks {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			dir := filepath.Join(root, "pkg", "testdata", "cassettes")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			text := "---\nversion: 2\ninteractions:\n  - " + tt.text + "\n"
+			if err := os.WriteFile(filepath.Join(dir, "planted.yaml"), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			n, got, err := scanCassettes(root, guardSecrets())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 || len(got) == 0 {
+				t.Fatalf("guard scanned %d cassettes and found %d leaks, want 1 and at least 1", n, len(got))
+			}
+			found := false
+			for _, g := range got {
+				found = found || strings.Contains(g, tt.want)
+			}
+			if !found {
+				t.Errorf("guard reports %q, want one with %q", got, tt.want)
+			}
+			// The report names the kind of leak, never the value.
+			for _, g := range got {
+				for _, v := range []string{"ana.silva", "7700900123", "sim-access-7", "opaque-7", cxonetest.DemoAccessKeySecret, cxonetest.DemoAgentUserName} {
+					if strings.Contains(g, v) {
+						t.Errorf("guard report repeats a planted value")
+					}
+				}
+			}
+		})
+	}
+	// A scrubbed cassette passes.
+	clean := `{"access_token":"REDACTED","id_token":"e30.eyJ0ZW5hbnRJZCI6InQifQ.REDACTED"} Authorization: [Bearer REDACTED] name-1@placeholder.invalid %2B000000000001 +000000008001 user-placeholder-1`
+	if got := Leaks(clean, guardSecrets()...); len(got) != 0 {
+		t.Errorf("Leaks(scrubbed text) = %q, want none", got)
+	}
 }
