@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/term"
 
@@ -22,6 +23,7 @@ type progress struct {
 	total int
 	n     int
 	line  string
+	last  time.Time // of the last redraw
 }
 
 func newProgress(w io.Writer, total int, quiet bool) *progress {
@@ -67,6 +69,13 @@ func (p *progress) step() {
 func (p *progress) draw(detail string) {
 	if p.quiet || !p.tty {
 		return
+	}
+	// Redraw at most ten times a second: a large file yields thousands of
+	// outcomes a second.
+	if now := time.Now(); now.Sub(p.last) < 100*time.Millisecond && p.n != p.total && p.n != 0 {
+		return
+	} else {
+		p.last = now
 	}
 	const width = 30
 	filled := 0

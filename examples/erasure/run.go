@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -201,8 +200,8 @@ func (p *program) inputPath() (string, error) {
 func scan(path, region string) (int, []string, error) {
 	n := 0
 	var warnings []string
-	err := readRows(path, region, func(r *csvbulk.Reader, rows iter.Seq2[csvbulk.Row, error]) error {
-		for _, err := range rows {
+	err := readRows(path, region, func(r *csvbulk.Reader) error {
+		for _, err := range r.Rows() {
 			if err != nil {
 				return err
 			}
@@ -216,8 +215,8 @@ func scan(path, region string) (int, []string, error) {
 	return n, warnings, err
 }
 
-// readRows opens the file and hands its rows to f.
-func readRows(path, region string, f func(*csvbulk.Reader, iter.Seq2[csvbulk.Row, error]) error) error {
+// readRows opens the file and hands its reader to f.
+func readRows(path, region string, f func(*csvbulk.Reader) error) error {
 	file, err := os.Open(path)
 	if err != nil {
 		var pe *os.PathError
@@ -235,7 +234,7 @@ func readRows(path, region string, f func(*csvbulk.Reader, iter.Seq2[csvbulk.Row
 	if err != nil {
 		return fmt.Errorf("input file: %w", err)
 	}
-	if err := f(r, r.Rows()); err != nil {
+	if err := f(r); err != nil {
 		return fmt.Errorf("input file: %w", err)
 	}
 	return nil
@@ -271,26 +270,14 @@ func (p *program) platform(ctx context.Context, api *cxone.Client, path string, 
 		return err
 	}
 	var outcomes []privacy.Outcome
-	var fileErr error
-	err = readRows(path, p.o.region, func(_ *csvbulk.Reader, rows iter.Seq2[csvbulk.Row, error]) error {
-		items := func(yield func(privacy.Item) bool) {
-			for row, err := range rows {
-				if err != nil {
-					fileErr = err
-					return
-				}
-				if !yield(privacy.Item{Line: row.Line, Type: row.Type, Subject: row.Subject, Err: row.Err}) {
-					return
-				}
-			}
-		}
-		for o, err := range batch.Run(ctx, items) {
+	err = readRows(path, p.o.region, func(r *csvbulk.Reader) error {
+		for o, err := range batch.Run(ctx, r.Items()) {
 			if err != nil {
 				return err
 			}
 			outcomes = append(outcomes, o)
 		}
-		return fileErr
+		return r.Err()
 	})
 	p.progress.done()
 	if err != nil {
