@@ -45,7 +45,7 @@ func TestVcrDigitalEnsureTags(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Ensure again: %v", err)
 	}
-	if s.Mode == vcr.RecordTenant {
+	if s.FromTenant {
 		if again.ID != requested.ID {
 			t.Errorf("Ensure again gave tag %d, want %d", again.ID, requested.ID)
 		}
@@ -90,7 +90,7 @@ func TestVcrDigitalEraseMessage(t *testing.T) {
 	}
 	s := vcr.Connect(ctx, t, vcr.Config{Cassette: "erase_message", IDs: ids})
 	dc := vcrDigitalClient(t, s)
-	pinned := s.Mode != vcr.RecordTenant
+	pinned := !s.FromTenant
 
 	tag, err := dc.Tags.Ensure(ctx, digital.TagRequested, digital.ColorRed)
 	if err != nil {

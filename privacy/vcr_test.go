@@ -17,9 +17,9 @@ import (
 // address and a phone number, and an employee's erasure (search,
 // deactivation, USER erasure). They replay testdata/cassettes/*.yaml;
 // CXONE_RECORD=1 re-records them from cxonetest, or from a real tenant with
-// the credentials of package internal/vcr and CXONE_VCR_EMAIL,
-// CXONE_VCR_PHONE and CXONE_VCR_USERNAME naming what may be erased there
-// (the user is deactivated!).
+// the credentials of package internal/vcr and CXONE_VCR_ERASE_EMAIL,
+// CXONE_VCR_ERASE_PHONE and CXONE_VCR_ERASE_USERNAME naming what may be
+// erased there (that user is deactivated!).
 
 // vcrRequestID is the simulator's id of its nth accepted erasure request.
 func vcrRequestID(n int) string {
@@ -38,8 +38,8 @@ func vcrPrivacyClient(t *testing.T, s *vcr.Session) *privacy.Client {
 func TestVcrPrivacyErase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	email := vcr.Identifier(t, "CXONE_VCR_EMAIL", cxonetest.DemoDigitalEmailAna)
-	phone := vcr.Identifier(t, "CXONE_VCR_PHONE", "+44 7700 900123")
+	email := vcr.Identifier(t, "CXONE_VCR_ERASE_EMAIL", cxonetest.DemoDigitalEmailAna)
+	phone := vcr.Identifier(t, "CXONE_VCR_ERASE_PHONE", "+44 7700 900123")
 	emailSubject, err := privacy.ParseSubject("Email", email)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +73,7 @@ func TestVcrPrivacyErase(t *testing.T) {
 		if got.SubmittedAt.IsZero() {
 			t.Errorf("Erase(%s): SubmittedAt not set", tt.subject.Type)
 		}
-		if s.Mode == vcr.RecordTenant {
+		if s.FromTenant {
 			if got.RequestID == "" {
 				t.Errorf("Erase(%s): no request id", tt.subject.Type)
 			}
@@ -94,15 +94,15 @@ func TestVcrPrivacyErase(t *testing.T) {
 func TestVcrPrivacyEraseUser(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	username := vcr.Identifier(t, "CXONE_VCR_USERNAME", cxonetest.DemoAgentUserName)
+	username := vcr.Identifier(t, "CXONE_VCR_ERASE_USERNAME", cxonetest.DemoAgentUserName)
 	ids := map[string]string{username: "user-placeholder-1"}
-	if s := vcr.CurrentMode(); s != vcr.RecordTenant {
+	if vcr.CurrentMode() != vcr.RecordTenant {
 		ids[cxonetest.DemoKeyOwnerUserName] = "user-placeholder-2"
 	}
 	s := vcr.Connect(ctx, t, vcr.Config{Cassette: "erase_user", IDs: ids})
 	pc := vcrPrivacyClient(t, s)
 
-	if s.Mode != vcr.RecordTenant {
+	if !s.FromTenant {
 		// The key's own user is found, then refused before any
 		// deactivation: the SDK must not lock itself out.
 		got, err := pc.EraseUser(ctx, cxonetest.DemoKeyOwnerUserName)
@@ -119,7 +119,7 @@ func TestVcrPrivacyEraseUser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("EraseUser: %v", err)
 	}
-	if s.Mode == vcr.RecordTenant {
+	if s.FromTenant {
 		if got.Request.RequestID == "" {
 			t.Error("EraseUser: no request id")
 		}

@@ -99,6 +99,10 @@ type Session struct {
 	Sim *cxonetest.Server
 	// Scrubber is the cassette's scrubber.
 	Scrubber *Scrubber
+	// FromTenant is true when the exchanges come from a real tenant: being
+	// recorded from one, or replayed from a cassette that was. The
+	// simulator's ids that tests pin do not hold then.
+	FromTenant bool
 }
 
 // Connect starts the recorder for cfg.Cassette and a cxone client through
@@ -174,8 +178,27 @@ func Connect(ctx context.Context, t testing.TB, cfg Config) *Session {
 		t.Fatalf("vcr: connecting (%s): %v", s.Mode, err)
 	}
 	s.API = api
+	switch s.Mode {
+	case RecordTenant:
+		s.FromTenant = true
+		// The tenant and the key's owner are known only now, from the
+		// id_token; the cassette is saved later, so they still get
+		// placeholders, inside the id_token's claims too.
+		s.Scrubber.Add(api.TenantID(), PlaceholderTenantID)
+		s.Scrubber.Add(api.UserID(), PlaceholderUserID)
+	case Replay:
+		// A simulator's discovery named the simulator, which the cassette
+		// holds as ReplayHost; a tenant's named the tenant's hosts.
+		s.FromTenant = api.BaseURL(cxone.Platform) != ReplayIssuer
+	}
 	return s
 }
+
+// Placeholders of a real tenant's own ids in cassettes.
+const (
+	PlaceholderTenantID = "00000000-0000-4000-8000-000000000001"
+	PlaceholderUserID   = "00000000-0000-4000-8000-000000000002"
+)
 
 // DemoPlaceholders maps every identifier of the cxonetest demo tenant to a
 // placeholder of its own (demo-N@placeholder.invalid, +000000008NNN,

@@ -20,6 +20,33 @@
 // response bodies are mapped back to the test's own identifiers, so the code
 // under test sees the values it asked for.
 //
+// # Recording
+//
+// go test ./... replays, offline: the client's issuer is [ReplayIssuer], and
+// the recorder answers every request from the cassette without dialling.
+// To re-record from the simulator (each test starts its own cxonetest server
+// and the cassette holds its loopback host as [ReplayHost]):
+//
+//	CXONE_RECORD=1 go test -run Vcr ./...
+//
+// To record from a real tenant, set its credentials too: CXONE_CLIENT_ID,
+// CXONE_CLIENT_SECRET, CXONE_ACCESS_KEY_ID, CXONE_ACCESS_KEY_SECRET, and
+// optionally CXONE_ISSUER and CXONE_TENANT_ID. The tests then act on
+// identifiers named by further variables (see [Identifier]), never on the
+// simulator's demo values, and skip an exchange whose variable is unset:
+// CXONE_VCR_USERNAME (searched), CXONE_VCR_ERASE_EMAIL and
+// CXONE_VCR_ERASE_PHONE (an erasure request is filed for each),
+// CXONE_VCR_ERASE_USERNAME (that employee is DEACTIVATED and erased), and
+// CXONE_VCR_DFO_EMAIL (the first inbound message of their newest case is
+// tagged and its content and author name removed). Use test data of your
+// own tenant only. The tenant's id and the key owner's user id get
+// placeholders ([PlaceholderTenantID], [PlaceholderUserID]); its hosts are
+// kept. Replaying such a cassette works the same way (hosts are not
+// matched); the tests notice it ([Session.FromTenant]) and skip the
+// simulator's pinned ids. Read the cassettes before committing them: the
+// guard test catches e-mail addresses, phone numbers, tokens and known
+// secrets, not every kind of personal data.
+//
 // Placeholders: e-mail addresses become NAME@placeholder.invalid, phone
 // numbers +000000000NNN (a leading 0 after the + is not valid E.164, so the
 // guard never confuses one with a number; the SDK does not re-parse phone
