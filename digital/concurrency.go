@@ -6,16 +6,15 @@ import (
 	"sync/atomic"
 )
 
-// DefaultConcurrency is how many interactions [Runner] and [Tagger] work on
-// at once when their Concurrency field is zero. Each interaction takes a few
-// calls in a row, and under faults each retry waits (a backoff or a
-// Retry-After), so working on several interactions at once hides most of
-// that waiting; eight stays far below DFO's tenant-wide limits, which the
-// client waits on anyway.
+// DefaultConcurrency is the Concurrency of [Runner] and [Tagger] when theirs
+// is zero. Each interaction takes a few calls in a row, and under faults
+// each retry waits (a backoff or a Retry-After), so working on several at
+// once hides most of that waiting; eight stays far below DFO's tenant-wide
+// limits, which the client waits on anyway.
 const DefaultConcurrency = 8
 
-// workers is the number of interactions to work on at once for a
-// Concurrency field's value n: zero or less means [DefaultConcurrency].
+// workers is the concurrency for a Concurrency field's value n: zero or less
+// means [DefaultConcurrency].
 func workers(n int) int {
 	if n <= 0 {
 		return DefaultConcurrency
@@ -24,17 +23,13 @@ func workers(n int) int {
 }
 
 // forEach calls fn(i) for every i in [0, count), on at most n goroutines at
-// once, in increasing order of i for each goroutine (with n == 1, strictly in
-// order on the caller's goroutine). Once ctx ends no further call starts; the
-// calls already started finish. fn must be safe for concurrent use when
-// n > 1.
-func forEach(ctx context.Context, n, count int, fn func(i int)) {
+// once, taking the indexes in increasing order; with n == 1 it calls them in
+// order on the caller's goroutine. fn must be safe for concurrent use when
+// n > 1; a caller that must stop early checks its context in fn.
+func forEach(n, count int, fn func(i int)) {
 	n = min(n, count)
 	if n <= 1 {
 		for i := range count {
-			if ctx.Err() != nil {
-				return
-			}
 			fn(i)
 		}
 		return
@@ -43,7 +38,7 @@ func forEach(ctx context.Context, n, count int, fn func(i int)) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for {
 				i := int(next.Add(1) - 1)
 				if i >= count {
 					return
@@ -53,4 +48,23 @@ func forEach(ctx context.Context, n, count int, fn func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// gate bounds how many calls are in flight at once across goroutines: a
+// slot is held for one call (or one paged listing) and never while waiting
+// for another slot, so nested fan-outs cannot deadlock.
+type gate chan struct{}
+
+func newGate(n int) gate { return make(gate, n) }
+
+// do runs f in a slot, once one is free; it returns ctx.Err() instead if
+// ctx ends first.
+func (g gate) do(ctx context.Context, f func() error) error {
+	select {
+	case g <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-g }()
+	return f()
 }

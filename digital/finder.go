@@ -1,9 +1,11 @@
 package digital
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/cxprivacy/cxone/privacy"
 )
@@ -83,7 +85,8 @@ func NewFinder(c *Client) *Finder { return &Finder{client: c} }
 
 // Find returns every interaction of the subject, found by all routes —
 // customers by identity then their contact history, cases by end-user id,
-// messages by author — deduplicated by contact number, in the order found.
+// messages by author — deduplicated by contact number, in that order of
+// routes. The three routes run at once (three calls in flight at most).
 // Employees (privacy.User) are not DFO customers: Find returns nothing for
 // them without a call. Errors never hold the identifier.
 func (f *Finder) Find(ctx context.Context, s privacy.Subject) (*Findings, error) {
@@ -117,30 +120,64 @@ func (f *Finder) FindIdentifier(ctx context.Context, id string) (*Findings, erro
 		}
 		return ic
 	}
-	for cu, err := range c.Customers.SearchByIdentity(ctx, id) {
-		if err != nil {
-			return nil, fmt.Errorf("digital: Finder: customers by identity: %w", err)
-		}
-		out.Customers = append(out.Customers, cu)
-	}
-	for _, cu := range out.Customers {
-		for ct, err := range c.Contacts.History(ctx, cu.ID) {
+	// The three routes are independent: they run at once, so a subject
+	// costs the slowest route's calls in a row rather than all of them, and
+	// are merged in route order, so the result does not depend on timing.
+	var (
+		customers               []Customer
+		history, endUser        []Contact
+		authored                []Message
+		errCust, errEU, errAuth error
+		wg                      sync.WaitGroup
+	)
+	wg.Go(func() {
+		for cu, err := range c.Customers.SearchByIdentity(ctx, id) {
 			if err != nil {
-				return nil, fmt.Errorf("digital: Finder: contact history: %w", err)
+				errCust = fmt.Errorf("digital: Finder: customers by identity: %w", err)
+				return
 			}
-			add(ct.ID, &ct, RouteCustomer)
+			customers = append(customers, cu)
 		}
+		for _, cu := range customers {
+			for ct, err := range c.Contacts.History(ctx, cu.ID) {
+				if err != nil {
+					errCust = fmt.Errorf("digital: Finder: contact history: %w", err)
+					return
+				}
+				history = append(history, ct)
+			}
+		}
+	})
+	wg.Go(func() {
+		for ct, err := range c.Contacts.Search(ctx, &ContactSearchOptions{EndUserIDs: []string{id}}) {
+			if err != nil {
+				errEU = fmt.Errorf("digital: Finder: contacts by end user: %w", err)
+				return
+			}
+			endUser = append(endUser, ct)
+		}
+	})
+	wg.Go(func() {
+		for m, err := range c.Messages.Search(ctx, &MessageSearchOptions{AuthorIDs: []string{id}}) {
+			if err != nil {
+				errAuth = fmt.Errorf("digital: Finder: messages by author: %w", err)
+				return
+			}
+			authored = append(authored, m)
+		}
+	})
+	wg.Wait()
+	if err := cmp.Or(errCust, errEU, errAuth); err != nil {
+		return nil, err
 	}
-	for ct, err := range c.Contacts.Search(ctx, &ContactSearchOptions{EndUserIDs: []string{id}}) {
-		if err != nil {
-			return nil, fmt.Errorf("digital: Finder: contacts by end user: %w", err)
-		}
-		add(ct.ID, &ct, RouteEndUser)
+	out.Customers = customers
+	for i := range history {
+		add(history[i].ID, &history[i], RouteCustomer)
 	}
-	for m, err := range c.Messages.Search(ctx, &MessageSearchOptions{AuthorIDs: []string{id}}) {
-		if err != nil {
-			return nil, fmt.Errorf("digital: Finder: messages by author: %w", err)
-		}
+	for i := range endUser {
+		add(endUser[i].ID, &endUser[i], RouteEndUser)
+	}
+	for _, m := range authored {
 		if m.ContactNumber == "" {
 			continue
 		}

@@ -59,9 +59,10 @@ func (r *RunReport) add(p *RunReport) {
 // interaction for the next run, which skips what is done and finishes; and a
 // finished interaction no longer matches, so two runs never process it twice.
 //
-// A run works on up to Concurrency interactions at once; the calls on one
-// interaction stay in order (deletes, then the add-tag job), so the
-// guarantees above hold for each interaction whatever the concurrency.
+// A run has up to Concurrency calls in flight: on several interactions at
+// once, and within one interaction each delete job on several messages at
+// once. The jobs of one interaction still run one after the other, the
+// add-tag job last, so the guarantees above hold whatever the concurrency.
 type Runner struct {
 	client *Client
 	sched  Scheduler
@@ -73,8 +74,9 @@ type Runner struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// OnRun, when set, is called by Run after each run.
 	OnRun func(*RunReport, error)
-	// Concurrency is how many interactions a run works on at once: zero
-	// means [DefaultConcurrency], 1 one after the other. The client's rate
+	// Concurrency is how many calls a run has in flight at most: zero
+	// means [DefaultConcurrency], 1 one call after the other (interaction
+	// by interaction, job by job, message by message). The client's rate
 	// limits (tenant-wide and per case) apply across all of them. Set it
 	// before the first run.
 	Concurrency int
@@ -169,10 +171,14 @@ func (r *Runner) RunOnce(ctx context.Context) (*RunReport, error) {
 	// (errors in the same order) whatever the concurrency. An interaction
 	// not started when ctx ended is not counted.
 	parts := make([]*RunReport, len(order))
-	forEach(ctx, workers(r.Concurrency), len(order), func(i int) {
-		p := &RunReport{Interactions: 1}
-		r.process(ctx, order[i], groups[order[i]], jobTags, p)
-		parts[i] = p
+	w := workers(r.Concurrency)
+	g := newGate(w)
+	forEach(w, len(order), func(i int) {
+		if ctx.Err() == nil {
+			p := &RunReport{Interactions: 1}
+			r.process(ctx, g, w, order[i], groups[order[i]], jobTags, p)
+			parts[i] = p
+		}
 	})
 	for _, p := range parts {
 		if p != nil {
@@ -237,41 +243,59 @@ func (r *Runner) resolveTags(ctx context.Context) (include, exclude []int, jobTa
 }
 
 // process runs the jobs on one interaction, counting into rep (which only
-// this call uses).
-func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, jobTags map[string]int, rep *RunReport) {
+// this call uses). Each job runs on up to w messages at once, its calls
+// through g; a job starts when the one before it is done on every message.
+func (r *Runner) process(ctx context.Context, g gate, w int, n ContactNumber, found []Message, jobTags map[string]int, rep *RunReport) {
 	var msgs []Message
-	for m, err := range r.client.Contacts.Messages(ctx, n) {
-		if err != nil {
-			rep.fail(fmt.Errorf("digital: Runner: case %s: listing messages: %w", n, err))
-			return
+	err := g.do(ctx, func() error {
+		for m, err := range r.client.Contacts.Messages(ctx, n) {
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, m)
 		}
-		msgs = append(msgs, m)
+		return nil
+	})
+	if err != nil {
+		rep.fail(fmt.Errorf("digital: Runner: case %s: listing messages: %w", n, err))
+		return
 	}
 	// Per message: whether this run removed a part, and whether a part
-	// was left for lack of success.
-	erased, pending := map[string]bool{}, map[string]bool{}
+	// was left for lack of success. Each goroutine of a job writes only
+	// its message's entries; errs keeps the failures in message order.
+	erased, pending := make([]bool, len(msgs)), make([]bool, len(msgs))
 	failed := false
 	for _, j := range r.sched.Jobs {
 		switch j.Action {
 		case ActionDeleteContent, ActionDeleteAuthorName:
-			for _, m := range msgs {
+			errs := make([]error, len(msgs))
+			forEach(w, len(msgs), func(i int) {
+				m := msgs[i]
 				remove, done := r.client.Messages.RemoveContent, m.ContentRemoved != nil
 				if j.Action == ActionDeleteAuthorName {
 					remove, done = r.client.Messages.RemoveAuthorName, m.AuthorNameRemoved != nil
 				}
 				if done {
-					continue
+					return
 				}
-				_, err := remove(ctx, m.ID, j.Reason)
+				err := g.do(ctx, func() error {
+					_, err := remove(ctx, m.ID, j.Reason)
+					return err
+				})
 				switch {
 				case err == nil:
-					erased[m.ID] = true
+					erased[i] = true
 				case errors.Is(err, ErrAlreadyRemoved):
 					// Removed since the listing: by a retried
 					// call of ours whose answer was lost, or by
 					// someone else. Done either way.
 				default:
-					failed, pending[m.ID] = true, true
+					pending[i], errs[i] = true, err
+				}
+			})
+			for _, err := range errs {
+				if err != nil {
+					failed = true
 					rep.fail(fmt.Errorf("digital: Runner: case %s: job %q: %w", n, j.Name, err))
 				}
 			}
@@ -284,7 +308,11 @@ func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, 
 				if m.HasTag(id) {
 					continue
 				}
-				if _, err := r.client.Messages.AddTag(ctx, m.ID, id); err != nil {
+				err := g.do(ctx, func() error {
+					_, err := r.client.Messages.AddTag(ctx, m.ID, id)
+					return err
+				})
+				if err != nil {
 					failed = true
 					rep.fail(fmt.Errorf("digital: Runner: case %s: job %q: %w", n, j.Name, err))
 				}
@@ -292,11 +320,11 @@ func (r *Runner) process(ctx context.Context, n ContactNumber, found []Message, 
 		}
 	}
 	hasDelete := slices.ContainsFunc(r.sched.Jobs, func(j Job) bool { return j.Action != ActionAddTag })
-	for _, m := range msgs {
+	for i := range msgs {
 		switch {
-		case erased[m.ID]:
+		case erased[i]:
 			rep.MessagesErased++
-		case hasDelete && !pending[m.ID]:
+		case hasDelete && !pending[i]:
 			rep.AlreadyErased++
 		}
 	}

@@ -186,8 +186,10 @@ func (t *Tagger) TagIdentifier(ctx context.Context, id string) (*TagReport, erro
 	authors := f.AuthorIDs(id)
 	outs := make([]TagOutcome, len(f.Interactions))
 	started := make([]bool, len(f.Interactions))
-	forEach(ctx, workers(t.Concurrency), len(f.Interactions), func(i int) {
-		outs[i], started[i] = t.tagOne(ctx, f.Interactions[i], authors, req, done), true
+	forEach(workers(t.Concurrency), len(f.Interactions), func(i int) {
+		if ctx.Err() == nil {
+			outs[i], started[i] = t.tagOne(ctx, f.Interactions[i], authors, req, done), true
+		}
 	})
 	rep := &TagReport{}
 	for i, o := range outs {
