@@ -58,6 +58,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -73,6 +74,8 @@ import (
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"github.com/cxprivacy/cxone/internal/redact"
 )
 
 // RecordEnv is the environment variable that switches tests to recording.
@@ -269,7 +272,31 @@ func newClient(t testing.TB, path string, sc *Scrubber, record bool) *http.Clien
 			t.Errorf("vcr: saving cassette: %v", err)
 		}
 	})
+	if !record {
+		return &http.Client{Transport: missReporter{t: t, next: rec, sc: sc, path: path}}
+	}
 	return &http.Client{Transport: rec}
+}
+
+// missReporter names, in the test's log, a replayed request that no
+// interaction matches: the client under test sees only a transport error
+// (and may retry it), which does not say what differed.
+type missReporter struct {
+	t    testing.TB
+	next http.RoundTripper
+	sc   *Scrubber
+	path string
+}
+
+func (m missReporter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := m.next.RoundTrip(r)
+	if errors.Is(err, cassette.ErrInteractionNotFound) {
+		// The path after scrubbing, then redaction of what the test did
+		// not name; the query and body are left out.
+		m.t.Logf("vcr: no unused interaction of %s.yaml matches %s %s (changed request? re-record with %s=1)",
+			m.path, r.Method, redact.String(m.sc.Scrub(r.URL.EscapedPath())), RecordEnv)
+	}
+	return resp, err
 }
 
 // fixLength keeps the recorded length in step with a body that scrubbing
