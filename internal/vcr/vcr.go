@@ -38,10 +38,11 @@
 // CXONE_VCR_ERASE_PHONE (an erasure request is filed for each),
 // CXONE_VCR_ERASE_USERNAME (that employee is DEACTIVATED and erased), and
 // CXONE_VCR_DFO_EMAIL (the first inbound message of their newest case is
-// tagged and its content and author name removed). Use test data of your
-// own tenant only. The tenant's id and the key owner's user id get
-// placeholders ([PlaceholderTenantID], [PlaceholderUserID]); its hosts are
-// kept. Replaying such a cassette works the same way (hosts are not
+// tagged and its content and author name removed); the DFO tag test runs
+// unconditionally and creates the procedure's two tags if they are missing.
+// Use test data of your own tenant only. The tenant's id and the key
+// owner's user id get placeholders ([PlaceholderTenantID],
+// [PlaceholderUserID]); its hosts are kept. Replaying such a cassette works the same way (hosts are not
 // matched); the tests notice it ([Session.FromTenant]) and skip the
 // simulator's pinned ids. Read the cassettes before committing them: the
 // guard test catches e-mail addresses, phone numbers, tokens and known
