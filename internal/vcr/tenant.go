@@ -48,6 +48,7 @@ func CurrentMode() Mode {
 	return RecordSimulator
 }
 
+// String names the mode in failure messages.
 func (m Mode) String() string {
 	switch m {
 	case RecordSimulator:
