@@ -175,3 +175,22 @@ func TestRedactPersonalFields(t *testing.T) {
 		t.Errorf("redactPersonalFields:\n got %s\nwant %s", got, want)
 	}
 }
+
+func TestMatcherTokenRequests(t *testing.T) {
+	t.Parallel()
+	m := matcher(NewScrubber(nil))
+	recorded := cassette.Request{Method: http.MethodPost, URL: ReplayIssuer + "/auth/token", Body: "grant_type=password&password=REDACTED&username=REDACTED"}
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"grant_type=password&username=OTHERKEY&password=other", true},
+		{"grant_type=refresh_token&refresh_token=r1", false},
+	}
+	for i, tt := range tests {
+		r, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:4242/auth/token", strings.NewReader(tt.body))
+		if got := m(r, recorded); got != tt.want {
+			t.Errorf("case %d: match = %v, want %v", i, got, tt.want)
+		}
+	}
+}

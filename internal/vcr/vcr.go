@@ -309,9 +309,9 @@ func fixLength(n *int64, h http.Header, body string) {
 	}
 }
 
-// matcher compares method, path, query and body after scrubbing; the token
-// endpoint's body (credentials) is not compared, nor are the host and the
-// headers.
+// matcher compares method, path, query and body after scrubbing; of the
+// token endpoint's body (credentials) only the grant type is compared; the
+// host and the headers are not.
 func matcher(sc *Scrubber) recorder.MatcherFunc {
 	return func(r *http.Request, i cassette.Request) bool {
 		if r.Method != i.Method {
@@ -328,9 +328,6 @@ func matcher(sc *Scrubber) recorder.MatcherFunc {
 		if !sameQuery(sc.Scrub(ru.RawQuery), iu.RawQuery) {
 			return false
 		}
-		if isTokenRequest(iu.Path) {
-			return true
-		}
 		var body []byte
 		if r.Body != nil {
 			body, err = io.ReadAll(r.Body)
@@ -338,6 +335,11 @@ func matcher(sc *Scrubber) recorder.MatcherFunc {
 				return false
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		if isTokenRequest(iu.Path) {
+			// The credentials were redacted; the grant (password or
+			// refresh_token) still tells two token requests apart.
+			return grantType(string(body)) == grantType(i.Body)
 		}
 		return sameBody(sc.Scrub(string(body)), i.Body)
 	}
@@ -363,6 +365,14 @@ func sameBody(a, b string) bool {
 		return false
 	}
 	return reflect.DeepEqual(va, vb)
+}
+
+func grantType(body string) string {
+	form, err := url.ParseQuery(body)
+	if err != nil {
+		return ""
+	}
+	return form.Get("grant_type")
 }
 
 func isTokenRequest(path string) bool {
