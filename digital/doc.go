@@ -44,6 +44,19 @@
 // 120,000/hour, update contact 1,000,000/hour, one contact 250 burst
 // refilled 17/minute); [WithLimits] overrides them.
 //
+// # Concurrency
+//
+// Every type is safe for concurrent use. [Runner] has up to its Concurrency
+// calls in flight (interactions at once, and within an interaction a delete
+// job on its messages at once, the add-tag job last); [Tagger] works on up
+// to its Concurrency interactions of a subject at once, and coordinates
+// concurrent Tag calls that reach the same interaction (a person's email
+// address and phone number) so it is tagged once; [Finder] follows its three
+// routes at once. Both Concurrency fields default to [DefaultConcurrency]; 1
+// restores one call after the other. Under faults most of a run is spent
+// waiting for retries, which concurrency overlaps; the rate limits apply to
+// all calls together.
+//
 // # Identifiers
 //
 // Every identifier travels URL-encoded (a '+' in an email address or phone
