@@ -232,8 +232,8 @@ func TestTaggerCancelled(t *testing.T) {
 }
 
 // BenchmarkRunOnce runs the processor over 40 tagged interactions (120
-// messages) on a simulator with 1 ms latency a call, one interaction at a
-// time and eight at once; tagging is outside the timer. Compare ns/op of the
+// messages) on a simulator with 1 ms latency a call, one call at a time and
+// up to eight in flight; tagging is outside the timer. Compare ns/op of the
 // two: the ratio is the speed-up.
 func BenchmarkRunOnce(b *testing.B) {
 	const customers, cases, perRun = 1000, 10, 4
