@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cxprivacy/cxone"
 )
 
 // RunReport counts what one run of [Runner.RunOnce] did.
@@ -286,9 +288,11 @@ func (r *Runner) process(ctx context.Context, g gate, w int, n ContactNumber, fo
 				case err == nil:
 					erased[i] = true
 				case errors.Is(err, ErrAlreadyRemoved):
-					// Removed since the listing: by a retried
-					// call of ours whose answer was lost, or by
-					// someone else. Done either way.
+					// Removed since the listing: by someone else,
+					// or by an attempt of ours whose answer was
+					// lost — then this answer came to the retry,
+					// and the removal is this run's.
+					erased[i] = erased[i] || answeredOnRetry(err)
 				default:
 					pending[i], errs[i] = true, err
 				}
@@ -331,4 +335,11 @@ func (r *Runner) process(ctx context.Context, g gate, w int, n ContactNumber, fo
 	if !failed {
 		rep.Completed++
 	}
+}
+
+// answeredOnRetry reports whether err is the server's answer to a retry: an
+// earlier attempt of the same call may have acted and lost its answer.
+func answeredOnRetry(err error) bool {
+	var ae *cxone.APIError
+	return errors.As(err, &ae) && ae.Attempts > 1
 }

@@ -308,3 +308,36 @@ func TestTagAndRunUnderFaults(t *testing.T) {
 		t.Error("no fault was injected")
 	}
 }
+
+// A removal whose answer is lost after the server acted is retried; the retry
+// hears "already removed", and the removal still counts as this run's.
+func TestRunnerCountsRemovalWithLostAnswer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, c := newSim(t)
+	s := privacy.Subject{Type: privacy.Email, Value: cxonetest.DemoDigitalEmailEva}
+	if _, err := digital.NewTagger(c, digital.Preset()).Tag(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	// In order (concurrency 1), both removals of the first message lose
+	// their answers.
+	srv.Script("POST /dfo/3.0/messages/{id}/content-removal", cxonetest.Reply{Fault: cxonetest.FaultResetAfter})
+	srv.Script("POST /dfo/3.0/messages/{id}/author-name-removal", cxonetest.Reply{Fault: cxonetest.FaultResetAfter})
+	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Concurrency = 1
+	rep, err := r.RunOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := messagesOf(srv, s.Value)
+	want := &digital.RunReport{Interactions: 2, MessagesErased: len(mine), Completed: 2}
+	if diff := cmp.Diff(want, rep); diff != "" {
+		t.Errorf("run (-want +got):\n%s", diff)
+	}
+	if got := srv.Stats().ResetsAfterHandling; got != 2 {
+		t.Errorf("answers lost after handling = %d, want 2", got)
+	}
+}
