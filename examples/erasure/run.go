@@ -318,6 +318,7 @@ func (p *program) digital(ctx context.Context, api *cxone.Client, rep *report) *
 	}
 	p.progress.phase("Digital Experience: finding and tagging interactions", len(subjects))
 	tagger := digital.NewTagger(dc, proc)
+	tagger.Concurrency = p.o.concurrency
 	var mu sync.Mutex
 	seen := map[digital.ContactNumber]digital.TagStatus{}
 	rank := map[digital.TagStatus]int{digital.AlreadyCompleted: 3, digital.Tagged: 2, digital.AlreadyRequested: 1}
@@ -366,6 +367,7 @@ func (p *program) digital(ctx context.Context, api *cxone.Client, rep *report) *
 		dr.fail("erasure processor", err)
 		return dr
 	}
+	runner.Concurrency = p.o.concurrency
 	p.progress.phase("Digital Experience: running the erasure processor once", 0)
 	rr, err := runner.RunOnce(ctx)
 	p.progress.done()
