@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/examples/internal/schedflags"
 	"github.com/cxprivacy/cxone/examples/internal/tenant"
 )
 
@@ -34,8 +35,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now time.Time) int {
 	fs := flag.NewFlagSet("dxsetup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	tz := fs.String("tz", "UTC", "IANA time zone the scheduler's interval is read in")
-	interval := fs.String("interval", "", "override the scheduler's crontab interval (5 fields; default the procedure's 0 0 * * *)")
+	sched := schedflags.Register(fs)
 	offline := fs.Bool("offline", false, "only validate and print: do not connect or ensure the tags")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -43,19 +43,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 2
 	}
-	loc, err := time.LoadLocation(*tz)
+	proc, err := sched.Procedure()
 	if err != nil {
-		fmt.Fprintf(stderr, "dxsetup: -tz: unknown time zone\n")
+		fmt.Fprintf(stderr, "dxsetup: %v\n", err)
 		return 2
 	}
-	proc := digital.Preset()
-	proc.Scheduler.Location = loc
-	if *interval != "" {
-		proc.Scheduler.Interval = *interval
-	}
+	loc := proc.Scheduler.Location
 	runs, err := proc.Scheduler.NextRuns(now, 3)
 	if err != nil {
-		fmt.Fprintf(stderr, "dxsetup: the scheduler is not valid: %v\n", err)
+		fmt.Fprintf(stderr, "dxsetup: %v\n", err)
 		return 2
 	}
 

@@ -25,6 +25,7 @@ import (
 
 	"github.com/cxprivacy/cxone/cxonetest"
 	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/examples/internal/schedflags"
 	"github.com/cxprivacy/cxone/examples/internal/tenant"
 	"github.com/cxprivacy/cxone/privacy"
 )
@@ -40,28 +41,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs := flag.NewFlagSet("processor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	once := fs.Bool("once", false, "run once and exit")
-	interval := fs.String("interval", "", "crontab interval, 5 fields (default the procedure's 0 0 * * *)")
-	tz := fs.String("tz", "UTC", "IANA time zone the interval is read in")
+	sched := schedflags.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
 		}
 		return 2
 	}
-	loc, err := time.LoadLocation(*tz)
+	proc, err := sched.Procedure()
 	if err != nil {
-		fmt.Fprintf(stderr, "processor: -tz: unknown time zone\n")
-		return 2
-	}
-	proc := digital.Preset()
-	proc.Scheduler.Location = loc
-	if *interval != "" {
-		proc.Scheduler.Interval = *interval
-	}
-	if err := proc.Scheduler.Validate(); err != nil {
 		fmt.Fprintf(stderr, "processor: %v\n", err)
 		return 2
 	}
+	loc := proc.Scheduler.Location
 
 	conn, err := tenant.Connect(ctx, getenv, stdout, tenant.Options{UserAgent: "cxone-go-examples-processor/1"})
 	if err != nil {
