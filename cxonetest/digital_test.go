@@ -6,32 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 	"github.com/google/go-cmp/cmp"
 )
-
-func dfoToken(t *testing.T, srv *cxonetest.Server) string {
-	t.Helper()
-	form := url.Values{"grant_type": {"password"}, "username": {cxonetest.DemoAccessKeyID}, "password": {cxonetest.DemoAccessKeySecret}}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(cxonetest.DemoClientID, cxonetest.DemoClientSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("token: status %d, err %v", resp.StatusCode, err)
-	}
-	return tok.AccessToken
-}
 
 // dfoCall sends one DFO request and decodes the JSON answer.
 func dfoCall(t *testing.T, srv *cxonetest.Server, tok, method, path, body string) (int, map[string]any) {
@@ -76,7 +56,7 @@ func TestDigitalValidationErrors(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	t.Cleanup(srv.Close)
-	tok := dfoToken(t, srv)
+	tok := simtest.Token(t, srv)
 	msg := srv.DigitalMessages()[0].ID
 	e := func(field, code, message string) []map[string]any {
 		return []map[string]any{{"field": field, "errorCode": code, "message": message, "parameters": map[string]any{}}}
@@ -121,7 +101,7 @@ func TestDigitalRemovalAndTags(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	t.Cleanup(srv.Close)
-	tok := dfoToken(t, srv)
+	tok := simtest.Token(t, srv)
 	m := srv.DigitalMessages()[0]
 	status, tag := dfoCall(t, srv, tok, "PUT", "/tags", `{"title":"Keep","color":"#e11616"}`)
 	if status != 200 || tag["color"] != "#E11616" {
@@ -163,7 +143,7 @@ func TestDigitalPaging(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	t.Cleanup(srv.Close)
-	tok := dfoToken(t, srv)
+	tok := simtest.Token(t, srv)
 	// Ben's 30 cases: 25 then 5, the token empty on the last page.
 	_, cust := dfoCall(t, srv, tok, "GET", "/customers?query="+url.QueryEscape(`identityIdOnExternalPlatform IN ("`+cxonetest.DemoDigitalEmailBen+`")`), "")
 	id := cust["data"].([]any)[0].(map[string]any)["id"].(string)

@@ -6,35 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 	"github.com/google/go-cmp/cmp"
 )
-
-// privToken gets a bearer token from the simulator with the demo credentials.
-func privToken(t *testing.T, srv *cxonetest.Server) string {
-	t.Helper()
-	form := url.Values{"grant_type": {"password"}, "username": {cxonetest.DemoAccessKeyID}, "password": {cxonetest.DemoAccessKeySecret}}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(cxonetest.DemoClientID, cxonetest.DemoClientSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("token: status %d, err %v", resp.StatusCode, err)
-	}
-	return tok.AccessToken
-}
 
 type privAnswer struct {
 	Status     int
@@ -67,7 +46,7 @@ func TestErasureValidation(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	fieldErr := func(field, msg string) any { return map[string]any{"field": field, "message": msg} }
 	tests := []struct {
 		name, body string
@@ -110,7 +89,7 @@ func TestErasureCountsAndDuplicates(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	bodies := []string{
 		`{"subjectIdentifier":"ana.silva@example.com","subjectIdentifierType":"EMAIL"}`,
 		`{"subjectIdentifier":"Ana.Silva@example.com","subjectIdentifierType":"EMAIL"}`,
@@ -139,7 +118,7 @@ func TestErasureActiveCap(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer(cxonetest.WithErasureActiveLimit(2), cxonetest.WithErasureActiveTime(time.Hour))
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	var got []int
 	for _, p := range []string{"+447700900101", "+447700900102", "+447700900103"} {
 		got = append(got, privPost(t, srv, tok, "/privacy/v1/erasure", `{"subjectIdentifier":"`+p+`","subjectIdentifierType":"PHONENO"}`).Status)
@@ -160,7 +139,7 @@ func TestErasureActiveRequestsComplete(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer(cxonetest.WithErasureActiveLimit(1), cxonetest.WithErasureActiveTime(0))
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	for _, p := range []string{"+447700900101", "+447700900102"} {
 		if a := privPost(t, srv, tok, "/privacy/v1/erasure", `{"subjectIdentifier":"`+p+`","subjectIdentifierType":"PHONENO"}`); a.Status != 202 {
 			t.Errorf("status %d, want 202 (requests complete at once)", a.Status)
@@ -172,7 +151,7 @@ func TestErasureOutageAndDrop(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	body := `{"subjectIdentifier":"+447700900101","subjectIdentifierType":"PHONENO"}`
 	srv.FailErasuresAfter(0, http.StatusServiceUnavailable)
 	if a := privPost(t, srv, tok, "/privacy/v1/erasure", body); a.Status != 503 || a.Body != nil {
@@ -196,7 +175,7 @@ func TestErasureDefaultCap(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer(cxonetest.WithErasureActiveTime(time.Hour))
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	statuses := map[int]int{}
 	for i := range cxonetest.DefaultErasureActiveLimit + 1 {
 		a := privPost(t, srv, tok, "/privacy/v1/erasure", fmt.Sprintf(`{"subjectIdentifier":"+1202555%04d","subjectIdentifierType":"PHONENO"}`, i))

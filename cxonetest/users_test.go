@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -11,7 +12,7 @@ func TestUserSearch(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer(cxonetest.WithUsers(cxonetest.User{ID: "u-9", UserName: "agent-9", Status: cxonetest.StatusPending}))
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	tests := []struct {
 		body  string
 		total float64
@@ -39,7 +40,7 @@ func TestUserDeactivate(t *testing.T) {
 	t.Parallel()
 	srv := cxonetest.NewServer()
 	defer srv.Close()
-	tok := privToken(t, srv)
+	tok := simtest.Token(t, srv)
 	srv.RefuseDeactivation(cxonetest.DemoAgent2UserID)
 	a := privPost(t, srv, tok, "/user-management/v1/users/deactivate",
 		`{"userIds":["`+cxonetest.DemoAgentUserID+`","`+cxonetest.DemoAgent2UserID+`","unknown"]}`)

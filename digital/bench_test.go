@@ -5,41 +5,22 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/cxprivacy/cxone/cxonetest"
 	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/internal/simtest"
 )
 
 // The benchmarks compare one typed call with a bare net/http call to the same
 // simulator route (the baseline), and time a whole Find on a large tenant.
-
-func bareToken(b *testing.B, srv *cxonetest.Server) string {
-	form := url.Values{"grant_type": {"password"}, "username": {cxonetest.DemoAccessKeyID}, "password": {cxonetest.DemoAccessKeySecret}}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(cxonetest.DemoClientID, cxonetest.DemoClientSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		b.Fatal(err)
-	}
-	return tok.AccessToken
-}
 
 func BenchmarkMessageGet(b *testing.B) {
 	srv, c := newSim(b)
 	id := srv.DigitalMessages()[0].ID
 	ctx := context.Background()
 	b.Run("bare", func(b *testing.B) {
-		tok := bareToken(b, srv)
+		tok := simtest.Token(b, srv)
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {

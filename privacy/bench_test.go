@@ -2,17 +2,16 @@ package privacy_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 	"github.com/cxprivacy/cxone/privacy"
 )
 
@@ -79,7 +78,7 @@ func BenchmarkBatchBaseline(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		srv := cxonetest.NewServer(cxonetest.WithLatency(latency), cxonetest.WithErasureActiveTime(0))
-		tok := privToken(b, srv)
+		tok := simtest.Token(b, srv)
 		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 		next := make(chan int)
 		var wg sync.WaitGroup
@@ -119,25 +118,4 @@ func BenchmarkBatchBaseline(b *testing.B) {
 	rate := float64(subjects*b.N) / elapsed.Seconds()
 	b.ReportMetric(rate, "req/s")
 	b.ReportMetric(rate/(float64(concurrency)/latency.Seconds()), "ratio-vs-ideal")
-}
-
-// privToken gets a bearer token from the simulator's token endpoint.
-func privToken(b *testing.B, srv *cxonetest.Server) string {
-	b.Helper()
-	form := url.Values{"grant_type": {"password"}, "username": {cxonetest.DemoAccessKeyID}, "password": {cxonetest.DemoAccessKeySecret}}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(cxonetest.DemoClientID, cxonetest.DemoClientSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		b.Fatal(err)
-	}
-	return tok.AccessToken
 }
