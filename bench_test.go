@@ -9,6 +9,7 @@ import (
 
 	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 )
 
 type whoAmI struct {
@@ -20,15 +21,8 @@ type whoAmI struct {
 // transport, shared token, typed errors, JSON decoding) against cxonetest.
 // Compare with BenchmarkRawHTTPCall: same server, same request.
 func BenchmarkClientCall(b *testing.B) {
-	srv := cxonetest.NewServer()
-	defer srv.Close()
+	_, c := simtest.New(b, nil)
 	ctx := context.Background()
-	c, err := cxone.NewClient(ctx, cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret))
-	if err != nil {
-		b.Fatal(err)
-	}
 	req := &cxone.Request{Method: "GET", Path: "/cxonetest/whoami"}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -42,16 +36,9 @@ func BenchmarkClientCall(b *testing.B) {
 // BenchmarkRawHTTPCall is the same GET with a bare net/http client and a
 // fixed bearer header: the floor the SDK's overhead is measured against.
 func BenchmarkRawHTTPCall(b *testing.B) {
-	srv := cxonetest.NewServer()
-	defer srv.Close()
+	srv, c := simtest.New(b, nil)
 	ctx := context.Background()
 	// Borrow a token the ordinary way, then call by hand.
-	c, err := cxone.NewClient(ctx, cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret))
-	if err != nil {
-		b.Fatal(err)
-	}
 	tok := bearer(b, srv, c)
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	u := srv.URL + "/cxonetest/whoami"

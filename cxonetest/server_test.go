@@ -16,6 +16,7 @@ import (
 
 	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 )
 
 // token gets an access token by the password grant with Basic client auth.
@@ -263,16 +264,9 @@ func TestDiscovery(t *testing.T) {
 // idempotent call through, and the simulator's counters show the faults.
 func TestClientUnderFaults(t *testing.T) {
 	t.Parallel()
-	srv := cxonetest.NewServer(cxonetest.WithFaultLatency(time.Millisecond))
-	defer srv.Close()
-	ctx := context.Background()
-	c, err := cxone.NewClient(ctx, cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
+	srv, c := simtest.New(t, []cxonetest.Option{cxonetest.WithFaultLatency(time.Millisecond)},
 		cxone.WithRetry(10, 20*time.Millisecond, 2*time.Second))
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
+	ctx := context.Background()
 	srv.SetFaults(0.3, 7, cxonetest.FaultRateLimitedBare, cxonetest.FaultUnavailable, cxonetest.FaultResetBefore, cxonetest.FaultResetAfter, cxonetest.FaultLatency)
 	for i := range 30 {
 		if _, err := c.Do(ctx, &cxone.Request{Path: "/cxonetest/whoami"}, nil); err != nil {
@@ -297,13 +291,7 @@ func TestClientPostsUnderFaultsNothingLostDoublesReported(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 	})
 	ctx := context.Background()
-	c, err := cxone.NewClient(ctx, cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
-		cxone.WithRetry(12, 5*time.Millisecond, time.Second))
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
+	c := simtest.Client(t, srv, cxone.WithRetry(12, 5*time.Millisecond, time.Second))
 	srv.SetFaults(0.4, 11, cxonetest.FaultRateLimitedBare, cxonetest.FaultUnavailable, cxonetest.FaultResetBefore, cxonetest.FaultResetAfter)
 	const calls = 40
 	ambiguous := 0

@@ -11,6 +11,7 @@ import (
 	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
 	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/internal/simtest"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/time/rate"
 )
@@ -246,13 +247,7 @@ func TestRateLimitWaits(t *testing.T) {
 	srv := cxonetest.NewServer()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	cc, err := cxone.NewClient(ctx, cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
-		cxone.WithAPIBase(srv.APIBase()), cxone.WithDigitalBase(srv.DigitalBase()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc := simtest.Client(t, srv, cxone.WithAPIBase(srv.APIBase()), cxone.WithDigitalBase(srv.DigitalBase()))
 	// One read an hour: the second read must wait, and a context that ends
 	// sooner makes it fail at once without a call.
 	c, err := digital.NewClient(cc, digital.WithLimits(digital.Limits{Read: rate.NewLimiter(rate.Every(time.Hour), 1)}))

@@ -1,13 +1,13 @@
 package digital_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
 	"github.com/cxprivacy/cxone/digital"
+	"github.com/cxprivacy/cxone/internal/simtest"
 )
 
 // newSim starts a simulator and a DFO client on it without client-side rate
@@ -22,14 +22,8 @@ func newSimWith(t testing.TB, copts []cxone.Option, opts ...cxonetest.Option) (*
 	t.Helper()
 	srv := cxonetest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	c, err := cxone.NewClient(context.Background(), append([]cxone.Option{
-		cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
+	c := simtest.Client(t, srv, append([]cxone.Option{
 		cxone.WithAPIBase(srv.APIBase()), cxone.WithDigitalBase(srv.DigitalBase())}, copts...)...)
-	if err != nil {
-		t.Fatalf("cxone.NewClient: %v", err)
-	}
 	dc, err := digital.NewClient(c, digital.WithLimits(digital.NoLimits()))
 	if err != nil {
 		t.Fatalf("digital.NewClient: %v", err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cxprivacy/cxone"
 	"github.com/cxprivacy/cxone/cxonetest"
+	"github.com/cxprivacy/cxone/internal/simtest"
 	"github.com/cxprivacy/cxone/privacy"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
@@ -24,15 +25,9 @@ func newSimClient(t testing.TB, simOpts []cxonetest.Option, opts ...privacy.Clie
 	t.Helper()
 	srv := cxonetest.NewServer(simOpts...)
 	t.Cleanup(srv.Close)
-	c, err := cxone.NewClient(context.Background(),
-		cxone.WithIssuer(srv.URL),
-		cxone.WithClientCredentials(cxonetest.DemoClientID, cxonetest.DemoClientSecret),
-		cxone.WithAccessKey(cxonetest.DemoAccessKeyID, cxonetest.DemoAccessKeySecret),
+	c := simtest.Client(t, srv,
 		cxone.WithAPIBase(srv.APIBase()), cxone.WithDigitalBase(srv.DigitalBase()),
 		cxone.WithRetry(4, 2*time.Millisecond, 5*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
 	pc, err := privacy.NewClient(c, opts...)
 	if err != nil {
 		t.Fatal(err)
