@@ -484,12 +484,18 @@ func sortByCreated[T any](items []T, at func(T) time.Time, desc bool) {
 	})
 }
 
-func (d *digitalState) message(w http.ResponseWriter, r *http.Request) *dfoMessage {
-	m := d.msgByID[r.PathValue("id")]
-	if m == nil {
-		d.writeErr(w, http.StatusNotFound, "NotFound", "id", "message not found")
+// byPathID is the entry of byID named by the path's id, or nil after a 404
+// answer saying which kind of thing (what) was not found.
+func byPathID[T any](d *digitalState, w http.ResponseWriter, r *http.Request, byID map[string]*T, what string) *T {
+	v := byID[r.PathValue("id")]
+	if v == nil {
+		d.writeErr(w, http.StatusNotFound, "NotFound", "id", what+" not found")
 	}
-	return m
+	return v
+}
+
+func (d *digitalState) message(w http.ResponseWriter, r *http.Request) *dfoMessage {
+	return byPathID(d, w, r, d.msgByID, "message")
 }
 
 func (s *Server) dfoGetMessage(w http.ResponseWriter, r *http.Request) {
@@ -597,12 +603,9 @@ func (s *Server) dfoGetCustomer(w http.ResponseWriter, r *http.Request) {
 	d := s.dfo()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	c := d.custByID[r.PathValue("id")]
-	if c == nil {
-		d.writeErr(w, http.StatusNotFound, "NotFound", "id", "customer not found")
-		return
+	if c := byPathID(d, w, r, d.custByID, "customer"); c != nil {
+		writeJSON(w, http.StatusOK, c)
 	}
-	writeJSON(w, http.StatusOK, c)
 }
 
 // --- contacts (cases) -------------------------------------------------------
@@ -648,25 +651,25 @@ func (s *Server) dfoSearchContacts(w http.ResponseWriter, r *http.Request) {
 	writeScroll(s, w, r, out)
 }
 
+func (d *digitalState) contact(w http.ResponseWriter, r *http.Request) *dfoCase {
+	return byPathID(d, w, r, d.caseByID, "contact")
+}
+
 func (s *Server) dfoGetContact(w http.ResponseWriter, r *http.Request) {
 	d := s.dfo()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	c := d.caseByID[r.PathValue("id")]
-	if c == nil {
-		d.writeErr(w, http.StatusNotFound, "NotFound", "id", "contact not found")
-		return
+	if c := d.contact(w, r); c != nil {
+		writeJSON(w, http.StatusOK, d.viewCase(c))
 	}
-	writeJSON(w, http.StatusOK, d.viewCase(c))
 }
 
 func (s *Server) dfoContactMessages(w http.ResponseWriter, r *http.Request) {
 	d := s.dfo()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	c := d.caseByID[r.PathValue("id")]
+	c := d.contact(w, r)
 	if c == nil {
-		d.writeErr(w, http.StatusNotFound, "NotFound", "id", "contact not found")
 		return
 	}
 	out := make([]dfoMessage, 0, len(c.messages))
