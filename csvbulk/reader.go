@@ -306,29 +306,12 @@ func sniffHeader(line []byte) rune {
 // [Row.Err]; a non-nil error is a [*FileError] (broken quoting, a read
 // error) and ends the sequence. Rows can be ranged over once.
 func (r *Reader) Rows() iter.Seq2[Row, error] {
-	return func(yield func(Row, error) bool) {
-		if r.used {
-			yield(Row{}, errReused)
-			return
+	return each(r.s, &r.used, func(rec []string, line int) (Row, bool) {
+		if blank(rec) {
+			return Row{}, false
 		}
-		r.used = true
-		for {
-			rec, line, err := r.s.next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				yield(Row{}, err)
-				return
-			}
-			if blank(rec) {
-				continue
-			}
-			if !yield(r.row(rec, line), nil) {
-				return
-			}
-		}
-	}
+		return r.row(rec, line), true
+	})
 }
 
 // Items adapts [Reader.Rows] to the input of [privacy.Batch.Run]: one

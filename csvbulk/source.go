@@ -314,25 +314,40 @@ func (r *RecordReader) Format() Format { return r.s.format }
 // Records yields every record, blank lines excluded. A non-nil error is a
 // [*FileError] and ends the sequence. It can be ranged over once.
 func (r *RecordReader) Records() iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
-		if r.used {
-			yield(Record{}, errReused)
+	return each(r.s, &r.used, func(rec []string, line int) (Record, bool) {
+		for i, f := range rec {
+			rec[i] = UnescapeFormula(f)
+		}
+		return Record{Line: line, Fields: rec}, true
+	})
+}
+
+// each yields what conv makes of every record of s, skipping the records
+// conv refuses, and ends at the first file error. *used makes it once-only:
+// the stream cannot rewind, so a second range yields errReused instead of
+// silently nothing.
+func each[T any](s *stream, used *bool, conv func(rec []string, line int) (T, bool)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if *used {
+			yield(zero, errReused)
 			return
 		}
-		r.used = true
+		*used = true
 		for {
-			rec, line, err := r.s.next()
+			rec, line, err := s.next()
 			if err == io.EOF {
 				return
 			}
 			if err != nil {
-				yield(Record{}, err)
+				yield(zero, err)
 				return
 			}
-			for i, f := range rec {
-				rec[i] = UnescapeFormula(f)
+			v, ok := conv(rec, line)
+			if !ok {
+				continue
 			}
-			if !yield(Record{Line: line, Fields: rec}, nil) {
+			if !yield(v, nil) {
 				return
 			}
 		}
