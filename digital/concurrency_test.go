@@ -62,10 +62,7 @@ func TestRunnerConcurrency(t *testing.T) {
 				t.Fatalf("tagged %d interactions, want 34", tagged)
 			}
 			_, othersBefore := messagesOf(srv, ids...)
-			r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := presetRunner(t, c)
 			r.Concurrency = tc.concurrency
 			rep, err := r.RunOnce(ctx)
 			if err != nil {
@@ -112,10 +109,7 @@ func TestRunnerConcurrentRunsConverge(t *testing.T) {
 		errs [2]error
 	)
 	for i := range reps {
-		r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := presetRunner(t, c)
 		wg.Go(func() { reps[i], errs[i] = r.RunOnce(ctx) })
 	}
 	wg.Wait()
@@ -130,7 +124,7 @@ func TestRunnerConcurrentRunsConverge(t *testing.T) {
 			t.Errorf("message %s not erased", m.ID)
 		}
 	}
-	r, _ := digital.NewRunner(c, digital.Preset().Scheduler)
+	r := presetRunner(t, c)
 	rep, err := r.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -263,10 +257,7 @@ func BenchmarkRunOnce(b *testing.B) {
 					}
 					next++
 				}
-				r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-				if err != nil {
-					b.Fatal(err)
-				}
+				r := presetRunner(b, c)
 				r.Concurrency = conc
 				b.StartTimer()
 				rep, err := r.RunOnce(ctx)

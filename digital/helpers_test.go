@@ -31,6 +31,17 @@ func newSimWith(t testing.TB, copts []cxone.Option, opts ...cxonetest.Option) (*
 	return srv, dc
 }
 
+// presetRunner is a Runner of c on the preset scheduler; it stops the test if
+// NewRunner refuses.
+func presetRunner(t testing.TB, c *digital.Client) *digital.Runner {
+	t.Helper()
+	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
+	if err != nil {
+		t.Fatalf("digital.NewRunner: %v", err)
+	}
+	return r
+}
+
 // collect drains an iterator.
 func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
 	t.Helper()

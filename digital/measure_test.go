@@ -32,10 +32,7 @@ func TestMeasureCallsPerSubject(t *testing.T) {
 		}
 	}
 	tagCalls := srv.DigitalCallTotal()
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	rep, err := r.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)

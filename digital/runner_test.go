@@ -52,10 +52,7 @@ func TestRunnerErasesTaggedInteractions(t *testing.T) {
 	}
 	_, othersBefore := messagesOf(srv, ids...)
 
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	rep, err := r.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -123,10 +120,7 @@ func TestRunnerFinishesHalfDoneInteraction(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	rep, err := r.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -146,10 +140,7 @@ func TestRunnerFinishesHalfDoneInteraction(t *testing.T) {
 func TestRunnerNothingTagged(t *testing.T) {
 	t.Parallel()
 	srv, c := newSim(t)
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	before := srv.DigitalMessages()
 	rep, err := r.RunOnce(context.Background())
 	if err != nil {
@@ -197,10 +188,7 @@ func TestRunFollowsInterval(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_, c := newSim(t)
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	now := time.Date(2026, 3, 1, 18, 30, 0, 0, time.UTC)
 	var slept []time.Duration
 	r.Now = func() time.Time { return now }
@@ -252,10 +240,7 @@ func TestTagAndRunUnderFaults(t *testing.T) {
 		cxonetest.WithFaults(0.15, 7, cxonetest.FaultUnavailable, cxonetest.FaultResetBefore, cxonetest.FaultResetAfter))
 	ids := []string{cxonetest.DemoDigitalEmailBen, cxonetest.DemoDigitalEmailChloe}
 	tg := digital.NewTagger(c, digital.Preset())
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	_, othersBefore := messagesOf(srv, ids...)
 	for round := range 6 {
 		failed := 0
@@ -323,10 +308,7 @@ func TestRunnerCountsRemovalWithLostAnswer(t *testing.T) {
 	// their answers.
 	srv.Script("POST /dfo/3.0/messages/{id}/content-removal", cxonetest.Reply{Fault: cxonetest.FaultResetAfter})
 	srv.Script("POST /dfo/3.0/messages/{id}/author-name-removal", cxonetest.Reply{Fault: cxonetest.FaultResetAfter})
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	r.Concurrency = 1
 	rep, err := r.RunOnce(ctx)
 	if err != nil {

@@ -111,10 +111,7 @@ func TestTaggerOutcomes(t *testing.T) {
 	requestedPerCase(t, srv, ana.Value, cxonetest.DemoDigitalEmailAna)
 
 	// After the processor marked them completed, the tagger leaves them.
-	r, err := digital.NewRunner(c, digital.Preset().Scheduler)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := presetRunner(t, c)
 	if _, err := r.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
