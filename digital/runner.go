@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cxprivacy/cxone"
+	"github.com/cxprivacy/cxone/internal/clock"
 )
 
 // RunReport counts what one run of [Runner.RunOnce] did.
@@ -95,18 +96,7 @@ func NewRunner(c *Client, s Scheduler) (*Runner, error) {
 		return nil, &ConfigError{Field: "scheduler.dataSet", Msg: "must be Messages for Runner (the preset's data set)"}
 	}
 	iv, _ := ParseInterval(s.Interval) // validated above
-	return &Runner{client: c, sched: s, iv: iv, Now: time.Now, Sleep: sleepCtx}, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return &Runner{client: c, sched: s, iv: iv, Now: time.Now, Sleep: clock.Real{}.Sleep}, nil
 }
 
 // Run runs the scheduler at each time its interval names, in its time zone,
