@@ -72,11 +72,7 @@ func TestRunnerConcurrency(t *testing.T) {
 			if diff := cmp.Diff(&digital.RunReport{Interactions: 34, MessagesErased: len(mine), Completed: 34}, rep); diff != "" {
 				t.Errorf("first run (-want +got):\n%s", diff)
 			}
-			for _, m := range mine {
-				if m.ContentRemovedReason != "GDPR" || m.AuthorNameRemovedReason != "GDPR" {
-					t.Errorf("message %s not erased", m.ID)
-				}
-			}
+			wantErased(t, mine)
 			if diff := cmp.Diff(othersBefore, othersAfter); diff != "" {
 				t.Errorf("other subjects' messages changed (-before +after):\n%s", diff)
 			}
@@ -119,11 +115,7 @@ func TestRunnerConcurrentRunsConverge(t *testing.T) {
 			t.Fatalf("run %d: %v, %d failures", i, errs[i], rep.Failures)
 		}
 	}
-	for _, m := range mine {
-		if m.ContentRemovedReason != "GDPR" || m.AuthorNameRemovedReason != "GDPR" {
-			t.Errorf("message %s not erased", m.ID)
-		}
-	}
+	wantErased(t, mine)
 	r := presetRunner(t, c)
 	rep, err := r.RunOnce(ctx)
 	if err != nil {
