@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -218,6 +220,10 @@ func TestUsageAndFileErrors(t *testing.T) {
 		{"empty file", []string{"-in", write("empty.csv", "")}, "input file"},
 		{"html", []string{"-in", write("page.csv", "<!DOCTYPE html><html><body>Sign in</body></html>\n")}, "input file"},
 		{"missing column", []string{"-in", write("col.csv", "Identifier Type\r\nEmail\r\n")}, "input file"},
+		{"journal in a missing folder", []string{"-in", sample, "-journal", filepath.Join(dir, "no", "such", "journal")}, "-journal"},
+		{"journal is a folder", []string{"-in", sample, "-journal", dir}, "-journal"},
+		{"corrupt journal", []string{"-in", sample, "-journal", write("bad.jsonl", "not a journal\n{}\n")}, "-journal"},
+		{"report in a missing folder", []string{"-in", sample, "-report", filepath.Join(dir, "no", "such", "report.json")}, "-report"},
 		{"broken quoting halfway", []string{"-in", write("quote.csv", "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\nEmail,\"broken@example.com\r\n")}, "input file"},
 	}
 	for _, tt := range tests {
@@ -231,8 +237,8 @@ func TestUsageAndFileErrors(t *testing.T) {
 			if out := stdout.String() + stderr.String(); !strings.Contains(out, tt.want) {
 				t.Errorf("output does not mention %q:\n%s", tt.want, out)
 			}
-			if strings.Contains(stdout.String()+stderr.String(), "Platform erasure:") {
-				t.Error("rows were processed despite a file-level error")
+			if out := stdout.String() + stderr.String(); strings.Contains(out, "Platform erasure:") || strings.Contains(out, "using the embedded simulator") {
+				t.Error("the run went on despite a usage or file-level error")
 			}
 			checkNoIdentifiers(t, stdout.String()+stderr.String())
 		})
@@ -277,4 +283,69 @@ func checkNoIdentifiers(t *testing.T, out string) {
 	if strings.Contains(lower, "example.com") {
 		t.Error("output holds an email domain of the sample")
 	}
+}
+
+// TestInterruptAndResume: a run interrupted at any point, then run again with
+// its journal, ends with every row settled once and nothing filed twice.
+func TestInterruptAndResume(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "big.csv")
+	var b strings.Builder
+	b.WriteString("Identifier Type,Subject Identifier\r\n")
+	const rows = 300
+	for i := range rows {
+		fmt.Fprintf(&b, "Email,person-%d@example.com\r\n", i)
+	}
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(dir, "journal.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(150*time.Millisecond, cancel)
+	args := []string{"-quiet", "-in", in, "-journal", journal, "-report"}
+	var out bytes.Buffer
+	r1 := filepath.Join(dir, "r1.json")
+	// Faults slow the first run down, so the interruption lands mid-way.
+	code1 := run(ctx, append([]string{"-sim-faults", "0.3", "-sim-seed", "5"}, append(args, r1)...), &out, &out, func(string) string { return "" })
+	first := readReport(t, r1)
+	if code1 == exitOK && first.Stopped != "" || code1 == exitUsage {
+		t.Fatalf("first run: exit %d, stopped %q", code1, first.Stopped)
+	}
+	r2 := filepath.Join(dir, "r2.json")
+	if code := run(context.Background(), append(args, r2), &out, &out, func(string) string { return "" }); code != exitOK {
+		t.Fatalf("second run: exit %d, want %d", code, exitOK)
+	}
+	second := readReport(t, r2)
+	already := 0
+	for _, r := range second.Rows {
+		if r.Reason == "already_submitted" {
+			already++
+		}
+	}
+	if already != first.Processed {
+		t.Errorf("second run skipped %d rows as already submitted, want the first run's %d processed", already, first.Processed)
+	}
+	if got := second.Processed + already; got != rows || len(second.Rows) != rows {
+		t.Errorf("after the rerun %d rows settled of %d (%d outcomes)", got, rows, len(second.Rows))
+	}
+	if filed := second.Simulator.ErasureRequests - second.Simulator.DuplicateRequests; filed != second.Processed {
+		t.Errorf("second run filed %d distinct requests for %d processed rows", filed, second.Processed)
+	}
+	if strings.Contains(out.String(), "person-") {
+		t.Error("output holds an identifier")
+	}
+}
+
+func readReport(t *testing.T, path string) *report {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	return &rep
 }

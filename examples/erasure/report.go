@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/cxprivacy/cxone/privacy"
 )
@@ -19,6 +18,9 @@ type report struct {
 	Rows      []reportRow    `json:"rows"`
 	Digital   *digitalReport `json:"digital,omitempty"`
 	Simulator *simReport     `json:"simulator,omitempty"`
+	// Stopped says why the run ended early (interrupted, the journal
+	// failed); the rows then hold only the outcomes it reached.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 type reportRow struct {
@@ -90,8 +92,12 @@ func (r *report) add(o privacy.Outcome, dry bool) {
 }
 
 // finish prints the summary, writes the report and picks the exit status.
-func (p *program) finish(rep *report) int {
+// runErr is what stopped the run early, if anything.
+func (p *program) finish(rep *report, runErr error) int {
 	w := p.human
+	if runErr != nil {
+		rep.Stopped = runErr.Error()
+	}
 	if p.o.dryRun {
 		fmt.Fprintf(w, "\nDry run: %d valid, %d failed, %d skipped (nothing was submitted)\n", rep.Valid, rep.Failed, rep.Skipped)
 	} else {
@@ -128,27 +134,33 @@ func (p *program) finish(rep *report) int {
 		fmt.Fprintf(w, "Simulator: %d erasure requests received, %d duplicates, %d faults injected (%d answers lost after handling)\n",
 			s.ErasureRequests, s.DuplicateRequests, s.FaultsInjected, s.ResetsAfterHandling)
 	}
-	if p.o.report != "" {
-		if err := writeReport(p.o.report, p.stdout, rep); err != nil {
+	if runErr != nil {
+		fmt.Fprintf(p.stderr, "erasure: the run stopped early: %v\n", runErr)
+		if p.journal != nil {
+			fmt.Fprintln(p.stderr, "Run again with the same -journal: what was filed is not filed twice.")
+		}
+	}
+	if p.o.report == "-" || p.reportFile != nil {
+		out := p.stdout
+		if p.reportFile != nil {
+			out = p.reportFile
+		}
+		if err := writeReport(out, rep); err != nil {
 			fmt.Fprintf(p.stderr, "erasure: writing the report: %v\n", err)
 			return exitUsage
 		}
 	}
-	if rep.Failed > 0 || rep.Digital != nil && rep.Digital.Failures > 0 {
+	if runErr != nil || rep.Failed > 0 || rep.Digital != nil && rep.Digital.Failures > 0 {
 		return exitFailed
 	}
 	return exitOK
 }
 
-func writeReport(path string, stdout io.Writer, rep *report) error {
+func writeReport(w io.Writer, rep *report) error {
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
-	if path == "-" {
-		_, err = stdout.Write(b)
-		return err
-	}
-	return os.WriteFile(path, b, 0o600)
+	_, err = w.Write(append(b, '\n'))
+	return err
 }

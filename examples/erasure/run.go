@@ -106,9 +106,12 @@ type program struct {
 	getenv func(string) string
 
 	// human is where the summary goes: stderr when the report takes stdout.
-	human    io.Writer
-	progress *progress
-	outcomes []privacy.Outcome // the platform run's, in line order
+	human      io.Writer
+	progress   *progress
+	journal    privacy.Journal   // nil without -journal
+	reportFile *os.File          // nil without -report, or with -report -
+	outcomes   []privacy.Outcome // the platform run's, in line order
+	simulated  bool              // against the embedded simulator
 }
 
 func (p *program) run(ctx context.Context) int {
@@ -133,15 +136,33 @@ func (p *program) run(ctx context.Context) int {
 		fmt.Fprintf(p.stderr, "warning: %s\n", w)
 	}
 
+	// The journal and the report file are opened before anything is sent:
+	// a bad path is a usage error, not a surprise after the work is done.
+	if p.o.journal != "" {
+		j, err := privacy.OpenJournal(p.o.journal)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "erasure: -journal: %v\n", err)
+			return exitUsage
+		}
+		defer j.Close()
+		p.journal = j
+	}
+	if p.o.report != "" && p.o.report != "-" {
+		f, err := os.OpenFile(p.o.report, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "erasure: -report: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		p.reportFile = f
+	}
+
 	rep := &report{Rows: []reportRow{}}
 	p.progress = newProgress(p.stderr, rows, p.o.quiet)
 
 	if p.o.dryRun {
-		if err := p.platform(ctx, nil, path, rep); err != nil {
-			fmt.Fprintf(p.stderr, "erasure: %v\n", err)
-			return exitUsage
-		}
-		return p.finish(rep)
+		err := p.platform(ctx, nil, path, rep)
+		return p.finish(rep, err)
 	}
 
 	conn, err := tenant.Connect(ctx, p.getenv, p.human, tenant.Options{
@@ -155,15 +176,15 @@ func (p *program) run(ctx context.Context) int {
 	}
 	defer conn.Close()
 	api, sim := conn.Client, conn.Sim
+	p.simulated = sim != nil
 	if sim != nil && p.o.simFaults > 0 {
 		fmt.Fprintf(p.human, "The simulator injects faults into %.0f%% of requests (seed %d).\n", 100*p.o.simFaults, p.o.simSeed)
 	}
 
-	if err := p.platform(ctx, api, path, rep); err != nil {
-		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
-		return exitFailed
+	err = p.platform(ctx, api, path, rep)
+	if err == nil {
+		rep.Digital = p.digital(ctx, api, rep)
 	}
-	rep.Digital = p.digital(ctx, api, rep)
 	if sim != nil {
 		st := sim.Stats()
 		rep.Simulator = &simReport{
@@ -173,7 +194,7 @@ func (p *program) run(ctx context.Context) int {
 			ResetsAfterHandling: st.ResetsAfterHandling,
 		}
 	}
-	return p.finish(rep)
+	return p.finish(rep, err)
 }
 
 func (p *program) inputPath() (string, error) {
@@ -257,13 +278,8 @@ func (p *program) platform(ctx context.Context, api *cxone.Client, path string, 
 		}
 		newBatch = pc.NewBatch
 	}
-	if p.o.journal != "" {
-		j, err := privacy.OpenJournal(p.o.journal)
-		if err != nil {
-			return fmt.Errorf("journal: %w", err)
-		}
-		defer j.Close()
-		opts = append(opts, privacy.WithJournal(j))
+	if p.journal != nil {
+		opts = append(opts, privacy.WithJournal(p.journal))
 	}
 	batch, err := newBatch(opts...)
 	if err != nil {
@@ -280,22 +296,27 @@ func (p *program) platform(ctx context.Context, api *cxone.Client, path string, 
 		return r.Err()
 	})
 	p.progress.done()
-	if err != nil {
-		return err
-	}
+	// Even a run that stopped (interrupted, the journal failed) reports the
+	// outcomes it has: each says what became of its row.
 	sort.SliceStable(outcomes, func(i, j int) bool { return outcomes[i].Line < outcomes[j].Line })
 	p.outcomes = outcomes
 	for _, o := range outcomes {
 		rep.add(o, p.o.dryRun)
 	}
-	return nil
+	return err
 }
 
 // digital tags every Digital Experience interaction of the run's subjects and
 // runs the erasure processor once.
 func (p *program) digital(ctx context.Context, api *cxone.Client, rep *report) *digitalReport {
 	dr := &digitalReport{}
-	dc, err := digital.NewClient(api)
+	var dopts []digital.Option
+	if p.simulated {
+		// DFO's documented quotas protect a real tenant; the simulator has
+		// none, and honouring them would only slow a demo down.
+		dopts = append(dopts, digital.WithLimits(digital.NoLimits()))
+	}
+	dc, err := digital.NewClient(api, dopts...)
 	if err != nil {
 		dr.fail("digital client", err)
 		return dr
