@@ -244,8 +244,17 @@ func ParseInterval(expr string) (Interval, error) {
 	if err != nil {
 		return Interval{}, &IntervalError{Msg: "is not a valid 5-field cron expression: " + err.Error()}
 	}
+	// A date that no year has (30 February, 31 April) parses but never
+	// comes; cron gives up looking after five years, which from a leap
+	// year's start covers every date that exists.
+	if sched.Next(neverCheckFrom).IsZero() {
+		return Interval{}, &IntervalError{Msg: "names a day that never comes (such as 30 February), so the scheduler would never run"}
+	}
 	return Interval{expr: strings.Join(fields, " "), sched: sched}, nil
 }
+
+// neverCheckFrom is where ParseInterval looks for a first run.
+var neverCheckFrom = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // suggest returns s if it is a valid interval, else "": a suggestion must
 // never be refused in turn.

@@ -34,6 +34,9 @@ func TestParseInterval(t *testing.T) {
 		{expr: "61 0 * * *", wantErr: true, mention: "not a valid"},
 		{expr: "0 0 L * *", wantErr: true, mention: "Quartz's L"},
 		{expr: "0 0 * JUL WED"},
+		{expr: "0 0 29 2 *"}, // leap years only, but it comes
+		{expr: "0 0 30 2 *", wantErr: true, mention: "never comes"},
+		{expr: "0 0 31 4 *", wantErr: true, mention: "never comes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

@@ -48,6 +48,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "processor: unexpected argument (flags only)")
+		return 2
+	}
 	proc, err := sched.Procedure()
 	if err != nil {
 		fmt.Fprintf(stderr, "processor: %v\n", err)
@@ -97,7 +101,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 0
 	}
 	runner.OnRun = func(rep *digital.RunReport, err error) { printRun(stdout, time.Now(), rep, err) }
-	next, _ := proc.Scheduler.NextRuns(time.Now(), 1)
+	next, err := proc.Scheduler.NextRuns(time.Now(), 1)
+	if err != nil || len(next) == 0 {
+		fmt.Fprintf(stderr, "processor: the interval has no next run\n")
+		return 2
+	}
 	fmt.Fprintf(stdout, "Running %q on %q (%s); next run %s. Ctrl-C to stop.\n", proc.Scheduler.Name, proc.Scheduler.Interval, loc, next[0].Format(time.RFC3339))
 	if err := runner.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "processor: %v\n", err)
