@@ -217,6 +217,7 @@ func TestUsageAndFileErrors(t *testing.T) {
 		{"faults NaN", []string{"-sim-faults", "NaN"}, "-sim-faults"},
 		{"region", []string{"-region", "ZZZ"}, "-region"},
 		{"missing file", []string{"-in", filepath.Join(dir, "absent.csv")}, "cannot open"},
+		{"folder", []string{"-in", dir}, "is a folder"},
 		{"empty file", []string{"-in", write("empty.csv", "")}, "input file"},
 		{"html", []string{"-in", write("page.csv", "<!DOCTYPE html><html><body>Sign in</body></html>\n")}, "input file"},
 		{"missing column", []string{"-in", write("col.csv", "Identifier Type\r\nEmail\r\n")}, "input file"},
@@ -348,4 +349,134 @@ func readReport(t *testing.T, path string) *report {
 		t.Fatalf("report is not JSON: %v", err)
 	}
 	return &rep
+}
+
+func TestInputFromStandardInput(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportPath := filepath.Join(t.TempDir(), "r.json")
+	var out bytes.Buffer
+	code := runIO(context.Background(), []string{"-quiet", "-dry-run", "-in", "-", "-report", reportPath}, bytes.NewReader(data), &out, &out, func(string) string { return "" })
+	if code != exitFailed {
+		t.Fatalf("exit status = %d, want %d:\n%s", code, exitFailed, out.String())
+	}
+	rep := readReport(t, reportPath)
+	if got := [4]int{rep.Processed, rep.Failed, rep.Skipped, rep.Valid}; got != [4]int{0, 2, 1, 16} {
+		t.Errorf("processed/failed/skipped/valid = %v, want [0 2 1 16]", got)
+	}
+}
+
+func TestEnvironmentErrors(t *testing.T) {
+	t.Parallel()
+	all := func(issuer string) map[string]string {
+		return map[string]string{"CXONE_ISSUER": issuer, "CXONE_CLIENT_ID": "x", "CXONE_CLIENT_SECRET": "x", "CXONE_ACCESS_KEY_ID": "x", "CXONE_ACCESS_KEY_SECRET": "x"}
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"partial credentials", map[string]string{"CXONE_CLIENT_ID": "x"}, "CXONE_CLIENT_SECRET is not set"},
+		{"issuer not a URL", all("not-a-url"), "CXONE_ISSUER"},
+		{"short journal secret", map[string]string{"CXONE_JOURNAL_SECRET": "short"}, "CXONE_JOURNAL_SECRET"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			args := []string{"-quiet", "-in", sample, "-journal", filepath.Join(t.TempDir(), "j")}
+			code := run(context.Background(), args, &out, &out, func(k string) string { return tt.env[k] })
+			if code != exitUsage {
+				t.Errorf("exit status = %d, want %d", code, exitUsage)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, out.String())
+			}
+			if strings.Contains(out.String(), "Using the real CXone tenant") {
+				t.Error("announced a tenant it could not use")
+			}
+		})
+	}
+}
+
+// TestJournalKey: the journal's HMAC key lives apart from it; without the
+// key (or with another) the journal is refused, never silently ignored.
+func TestJournalKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "j.jsonl")
+	args := []string{"-quiet", "-in", sample, "-journal", journal}
+	var out bytes.Buffer
+	if code := run(context.Background(), args, &out, &out, func(string) string { return "" }); code != exitFailed {
+		t.Fatalf("first run: exit %d:\n%s", code, out.String())
+	}
+	fi, err := os.Stat(journal + ".key")
+	if err != nil {
+		t.Fatalf("no key file beside the journal: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode = %v, want 0600", fi.Mode().Perm())
+	}
+	other := func(k string) string {
+		if k == "CXONE_JOURNAL_SECRET" {
+			return "another-secret-of-enough-length"
+		}
+		return ""
+	}
+	if code := run(context.Background(), args, &out, &out, other); code != exitUsage {
+		t.Errorf("rerun with another secret: exit %d, want %d", code, exitUsage)
+	}
+	if err := os.Remove(journal + ".key"); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(context.Background(), args, &out, &out, func(string) string { return "" }); code != exitUsage || !strings.Contains(out.String(), "key") {
+		t.Errorf("rerun without the key: exit %d, want %d with a word on the key:\n%s", code, exitUsage, out.String())
+	}
+}
+
+func TestManyBadRowsAreSummarised(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "bad.csv")
+	var b strings.Builder
+	b.WriteString("Identifier Type,Subject Identifier\r\n")
+	for range 70 {
+		b.WriteString("Phone,4.47701E+11\r\n")
+	}
+	for range 50 {
+		b.WriteString("Fax,1\r\n")
+	}
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := run(context.Background(), []string{"-quiet", "-dry-run", "-in", in}, &out, &out, func(string) string { return "" })
+	if code != exitFailed {
+		t.Errorf("exit status = %d, want %d", code, exitFailed)
+	}
+	for _, want := range []string{"… and 70 more rows", "failed (phone_scientific_notation): 70", "failed (unknown_identifier_type): 50"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if n := strings.Count(out.String(), ": failed ("); n != 50 {
+		t.Errorf("%d rows listed, want 50", n)
+	}
+}
+
+func TestHeaderOnly(t *testing.T) {
+	t.Parallel()
+	in := filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(in, []byte("Identifier Type,Subject Identifier\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := run(context.Background(), []string{"-quiet", "-dry-run", "-in", in}, &out, &out, func(string) string { return "" })
+	if code != exitOK || !strings.Contains(out.String(), "no data rows") {
+		t.Errorf("exit %d, output:\n%s", code, out.String())
+	}
 }

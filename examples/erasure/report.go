@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/cxprivacy/cxone/privacy"
 )
@@ -103,7 +106,17 @@ func (p *program) finish(rep *report, runErr error) int {
 	} else {
 		fmt.Fprintf(w, "\nPlatform erasure: %d processed, %d failed, %d skipped\n", rep.Processed, rep.Failed, rep.Skipped)
 	}
+	// A large file can have thousands of bad rows: the first ones show the
+	// kinds of problem, the report holds them all.
+	const maxListed = 50
+	listed := 0
 	for _, row := range rep.Rows {
+		if row.Outcome != "failed" && row.Outcome != "skipped" && !row.Ambiguous {
+			continue
+		}
+		if listed++; listed > maxListed {
+			continue
+		}
 		switch row.Outcome {
 		case "failed":
 			fmt.Fprintf(w, "  line %d: failed (%s)\n", row.Line, row.Reason)
@@ -121,6 +134,12 @@ func (p *program) finish(rep *report, runErr error) int {
 			fmt.Fprintf(w, "  line %d: note: a retry followed a lost answer; the platform may hold two requests for this subject\n", row.Line)
 		}
 	}
+	if listed > maxListed {
+		fmt.Fprintf(w, "  … and %d more rows (-report FILE lists every row)\n", listed-maxListed)
+		for _, r := range sortedReasons(rep.Rows) {
+			fmt.Fprintf(w, "    %s: %d\n", r.reason, r.n)
+		}
+	}
 	if d := rep.Digital; d != nil {
 		fmt.Fprintf(w, "Digital Experience: %d subjects searched, %d interactions found, %d tagged (%d already requested, %d already completed)\n",
 			d.SubjectsSearched, d.InteractionsFound, d.InteractionsTagged, d.AlreadyRequested, d.AlreadyCompleted)
@@ -135,7 +154,11 @@ func (p *program) finish(rep *report, runErr error) int {
 			s.ErasureRequests, s.DuplicateRequests, s.FaultsInjected, s.ResetsAfterHandling)
 	}
 	if runErr != nil {
-		fmt.Fprintf(p.stderr, "erasure: the run stopped early: %v\n", runErr)
+		if errors.Is(runErr, context.Canceled) {
+			fmt.Fprintf(p.stderr, "erasure: interrupted: %d rows settled, the rest were not submitted\n", len(rep.Rows))
+		} else {
+			fmt.Fprintf(p.stderr, "erasure: the run stopped early: %v\n", runErr)
+		}
 		if p.journal != nil {
 			fmt.Fprintln(p.stderr, "Run again with the same -journal: what was filed is not filed twice.")
 		}
@@ -163,4 +186,30 @@ func writeReport(w io.Writer, rep *report) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+type reasonCount struct {
+	reason string
+	n      int
+}
+
+// sortedReasons counts the failed and skipped rows by reason, most first.
+func sortedReasons(rows []reportRow) []reasonCount {
+	m := map[string]int{}
+	for _, r := range rows {
+		if r.Outcome == "failed" || r.Outcome == "skipped" {
+			m[r.Outcome+" ("+r.Reason+")"]++
+		}
+	}
+	out := make([]reasonCount, 0, len(m))
+	for k, n := range m {
+		out = append(out, reasonCount{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].n != out[j].n {
+			return out[i].n > out[j].n
+		}
+		return out[i].reason < out[j].reason
+	})
+	return out
 }

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -29,6 +33,9 @@ const (
 	exitUsage  = 2
 )
 
+// errFlagParse: the flag package already printed the problem.
+var errFlagParse = errors.New("bad flags")
+
 // defaultInput is the sample bulk file, relative to the module root.
 var defaultInput = filepath.Join("examples", "erasure", "testdata", "requests.csv")
 
@@ -37,6 +44,7 @@ type options struct {
 	dryRun      bool
 	report      string
 	journal     string
+	journalKey  string
 	region      string
 	concurrency int
 	retries     int
@@ -47,26 +55,30 @@ type options struct {
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("erasure", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.in, "in", "", "the bulk CSV (default: the sample "+defaultInput+")")
-	fs.BoolVar(&o.dryRun, "dry-run", false, "validate, normalise and deduplicate only: no network, no simulator")
-	fs.StringVar(&o.report, "report", "", "write a JSON report to `FILE` (- for standard output)")
-	fs.StringVar(&o.journal, "journal", "", "resume journal `FILE`: a rerun with it submits nothing twice")
-	fs.StringVar(&o.region, "region", "", "default phone region (ISO 3166 `CC`, e.g. GB) for numbers without +")
-	fs.IntVar(&o.concurrency, "concurrency", 8, "requests under way at once (1-256)")
-	fs.IntVar(&o.retries, "retries", 10, "HTTP attempts per call before a row fails (1-50)")
-	fs.Float64Var(&o.simFaults, "sim-faults", 0, "simulator only: inject faults into this fraction (0-1) of requests")
-	fs.Int64Var(&o.simSeed, "sim-seed", 1, "simulator only: seed of the fault sequence")
-	fs.BoolVar(&o.quiet, "quiet", false, "no progress output")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: erasure [flags]\n\nErases the subjects of a CXone bulk template in the platform and in Digital Experience.\nWithout CXONE_* credentials in the environment it runs against an embedded simulator.\n\n")
-		fs.PrintDefaults()
+	flags := flag.NewFlagSet("erasure", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.StringVar(&o.in, "in", "", "the bulk CSV, - for standard input (default: the sample "+defaultInput+")")
+	flags.BoolVar(&o.dryRun, "dry-run", false, "validate, normalise and deduplicate only: no network, no simulator")
+	flags.StringVar(&o.report, "report", "", "write a JSON report to `FILE` (- for standard output)")
+	flags.StringVar(&o.journal, "journal", "", "resume journal `FILE`: a rerun with it submits nothing twice")
+	flags.StringVar(&o.journalKey, "journal-key", "", "file holding the journal's secret key (default: the journal's path + .key, created if missing; $"+envJournalSecret+" takes precedence)")
+	flags.StringVar(&o.region, "region", "", "default phone region (ISO 3166 `CC`, e.g. GB) for numbers without +")
+	flags.IntVar(&o.concurrency, "concurrency", 8, "requests under way at once (1-256)")
+	flags.IntVar(&o.retries, "retries", 10, "HTTP attempts per call before a row fails (1-50)")
+	flags.Float64Var(&o.simFaults, "sim-faults", 0, "simulator only: inject faults into this fraction (0-1) of requests")
+	flags.Int64Var(&o.simSeed, "sim-seed", 1, "simulator only: seed of the fault sequence")
+	flags.BoolVar(&o.quiet, "quiet", false, "no progress output")
+	flags.Usage = func() {
+		fmt.Fprintf(flags.Output(), "Usage: erasure [flags]\n\nErases the subjects of a CXone bulk template in the platform and in Digital Experience.\nWithout CXONE_* credentials in the environment it runs against an embedded simulator.\n\n")
+		flags.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return o, err
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, errFlagParse // the flag package has said why, with the usage
 	}
-	if fs.NArg() > 0 {
+	if flags.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %d (flags only; the file goes after -in)", 1)
 	}
 	switch {
@@ -87,20 +99,28 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runIO(ctx, args, bytes.NewReader(nil), stdout, stderr, getenv)
+}
+
+// runIO is run with a standard input, which -in - reads.
+func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "erasure: %v\n", err)
+		if !errors.Is(err, errFlagParse) {
+			fmt.Fprintf(stderr, "erasure: %v\n", err)
+		}
 		return exitUsage
 	}
-	p := &program{o: o, stdout: stdout, stderr: stderr, getenv: getenv}
+	p := &program{o: o, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	return p.run(ctx)
 }
 
 type program struct {
 	o      options
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
@@ -124,10 +144,15 @@ func (p *program) run(ctx context.Context) int {
 		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
 		return exitUsage
 	}
+	in, err := openInput(path, p.stdin)
+	if err != nil {
+		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		return exitUsage
+	}
 	// A first pass reads the whole file, so a file-level error (not a
 	// template, broken quoting halfway) stops the run before anything is
 	// submitted.
-	rows, warnings, err := scan(path, p.o.region)
+	rows, warnings, err := scan(in, p.o.region)
 	if err != nil {
 		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
 		return exitUsage
@@ -135,11 +160,19 @@ func (p *program) run(ctx context.Context) int {
 	for _, w := range warnings {
 		fmt.Fprintf(p.stderr, "warning: %s\n", w)
 	}
+	if rows == 0 {
+		fmt.Fprintln(p.stderr, "warning: the file has a header but no data rows")
+	}
 
 	// The journal and the report file are opened before anything is sent:
 	// a bad path is a usage error, not a surprise after the work is done.
 	if p.o.journal != "" {
-		j, err := privacy.OpenJournal(p.o.journal)
+		secret, err := journalSecret(p.o, p.getenv)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+			return exitUsage
+		}
+		j, err := privacy.OpenJournal(p.o.journal, privacy.WithJournalSecret(secret))
 		if err != nil {
 			fmt.Fprintf(p.stderr, "erasure: -journal: %v\n", err)
 			return exitUsage
@@ -161,7 +194,7 @@ func (p *program) run(ctx context.Context) int {
 	p.progress = newProgress(p.stderr, rows, p.o.quiet)
 
 	if p.o.dryRun {
-		err := p.platform(ctx, nil, path, rep)
+		err := p.platform(ctx, nil, in, rep)
 		return p.finish(rep, err)
 	}
 
@@ -171,6 +204,11 @@ func (p *program) run(ctx context.Context) int {
 		SimOptions: []cxonetest.Option{cxonetest.WithFaults(p.o.simFaults, p.o.simSeed)},
 	})
 	if err != nil {
+		var ce *tenant.ConfigError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+			return exitUsage
+		}
 		fmt.Fprintf(p.stderr, "erasure: connecting: %v\n", err)
 		return exitFailed
 	}
@@ -181,7 +219,7 @@ func (p *program) run(ctx context.Context) int {
 		fmt.Fprintf(p.human, "The simulator injects faults into %.0f%% of requests (seed %d).\n", 100*p.o.simFaults, p.o.simSeed)
 	}
 
-	err = p.platform(ctx, api, path, rep)
+	err = p.platform(ctx, api, in, rep)
 	if err == nil {
 		rep.Digital = p.digital(ctx, api, rep)
 	}
@@ -218,13 +256,13 @@ func (p *program) inputPath() (string, error) {
 }
 
 // scan reads the whole file once and returns its number of non-blank rows.
-func scan(path, region string) (int, []string, error) {
+func scan(in *input, region string) (int, []string, error) {
 	n := 0
 	var warnings []string
-	err := readRows(path, region, func(r *csvbulk.Reader) error {
+	err := readRows(in, region, func(r *csvbulk.Reader) error {
 		for _, err := range r.Rows() {
 			if err != nil {
-				return err
+				return fmt.Errorf("input file: %w", err)
 			}
 			n++
 		}
@@ -236,15 +274,65 @@ func scan(path, region string) (int, []string, error) {
 	return n, warnings, err
 }
 
-// readRows opens the file and hands its reader to f.
-func readRows(path, region string, f func(*csvbulk.Reader) error) error {
-	file, err := os.Open(path)
+// input is the bulk file. A regular file is read twice from disk (a first
+// pass checks it whole before anything is sent); anything else — standard
+// input (-in -), a pipe — is read once into memory.
+type input struct {
+	path string
+	data []byte // the content of a non-regular input
+}
+
+func openInput(path string, stdin io.Reader) (*input, error) {
+	if path == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read standard input: %v", err)
+		}
+		return &input{path: path, data: b}, nil
+	}
+	fi, err := os.Stat(path)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("cannot open the input file: %v", pe.Err)
+			return nil, fmt.Errorf("cannot open the input file %s: %v", path, pe.Err)
 		}
-		return fmt.Errorf("cannot open the input file")
+		return nil, fmt.Errorf("cannot open the input file %s", path)
+	}
+	switch {
+	case fi.IsDir():
+		return nil, fmt.Errorf("the input %s is a folder, not a CSV file", path)
+	case fi.Mode().IsRegular():
+		return &input{path: path}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the input file %s", path)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the input file %s", path)
+	}
+	return &input{path: path, data: b}, nil
+}
+
+func (in *input) open() (io.ReadCloser, error) {
+	if in.data != nil || in.path == "-" {
+		return io.NopCloser(bytes.NewReader(in.data)), nil
+	}
+	f, err := os.Open(in.path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the input file %s", in.path)
+	}
+	return f, nil
+}
+
+// readRows opens the input and hands its reader to f. Errors of the file
+// itself are prefixed "input file:"; f's own errors pass through.
+func readRows(in *input, region string, f func(*csvbulk.Reader) error) error {
+	file, err := in.open()
+	if err != nil {
+		return err
 	}
 	defer file.Close()
 	var opts []csvbulk.Option
@@ -255,15 +343,12 @@ func readRows(path, region string, f func(*csvbulk.Reader) error) error {
 	if err != nil {
 		return fmt.Errorf("input file: %w", err)
 	}
-	if err := f(r); err != nil {
-		return fmt.Errorf("input file: %w", err)
-	}
-	return nil
+	return f(r)
 }
 
 // platform runs the privacy batch over the file (dry when api is nil) and
 // fills the report's rows and counts.
-func (p *program) platform(ctx context.Context, api *cxone.Client, path string, rep *report) error {
+func (p *program) platform(ctx context.Context, api *cxone.Client, in *input, rep *report) error {
 	opts := []privacy.BatchOption{
 		privacy.WithConcurrency(p.o.concurrency),
 		privacy.WithProgress(func(pr privacy.Progress) { p.progress.update(pr.Summary) }),
@@ -286,14 +371,17 @@ func (p *program) platform(ctx context.Context, api *cxone.Client, path string, 
 		return err
 	}
 	var outcomes []privacy.Outcome
-	err = readRows(path, p.o.region, func(r *csvbulk.Reader) error {
+	err = readRows(in, p.o.region, func(r *csvbulk.Reader) error {
 		for o, err := range batch.Run(ctx, r.Items()) {
 			if err != nil {
 				return err
 			}
 			outcomes = append(outcomes, o)
 		}
-		return r.Err()
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("input file: %w", err)
+		}
+		return nil
 	})
 	p.progress.done()
 	// Even a run that stopped (interrupted, the journal failed) reports the
@@ -419,3 +507,57 @@ func firstErr(tr *digital.TagReport) error {
 }
 
 const userAgent = "cxone-go-examples-erasure/1"
+
+// envJournalSecret holds the journal's secret key, as an alternative to a key
+// file.
+const envJournalSecret = "CXONE_JOURNAL_SECRET"
+
+// journalSecret is the secret mixed into the journal's HMAC, so that the
+// journal file alone does not allow testing guesses of an identifier (a
+// phone number has few enough digits to try them all). It comes from the
+// environment, or from a key file kept apart from the journal, created with
+// a random key on first use.
+func journalSecret(o options, getenv func(string) string) ([]byte, error) {
+	if v := getenv(envJournalSecret); v != "" {
+		if len(v) < 16 {
+			return nil, fmt.Errorf("$%s is too short: use at least 16 characters", envJournalSecret)
+		}
+		return []byte(v), nil
+	}
+	path := o.journalKey
+	if path == "" {
+		path = o.journal + ".key"
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		key := bytes.TrimSpace(b)
+		if len(key) < 32 {
+			return nil, fmt.Errorf("-journal-key: %s is not a key this program wrote (too short)", path)
+		}
+		return key, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("-journal-key: cannot read %s", path)
+	}
+	if fi, err := os.Stat(o.journal); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+		return nil, fmt.Errorf("-journal-key: the journal exists but its key %s does not; without the key the journal cannot be read", path)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	key := []byte(hex.EncodeToString(raw))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("-journal-key: cannot create %s", path)
+	}
+	if _, err := f.Write(append(key, '\n')); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-journal-key: cannot write %s", path)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-journal-key: cannot write %s", path)
+	}
+	return key, f.Close()
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"time"
 
 	"github.com/cxprivacy/cxone"
@@ -88,12 +89,15 @@ func Connect(ctx context.Context, getenv func(string) string, w io.Writer, o Opt
 	if issuer == "" {
 		issuer = cxone.DefaultIssuer
 	}
-	fmt.Fprintf(w, "Using the real CXone tenant at %s (credentials from the environment).\n", issuer)
 	for _, k := range []string{EnvClientID, EnvClientSecret, EnvAccessKeyID, EnvAccessKeySecret} {
 		if getenv(k) == "" {
-			return nil, fmt.Errorf("%s is not set: a real tenant needs all four of %s, %s, %s and %s", k, EnvClientID, EnvClientSecret, EnvAccessKeyID, EnvAccessKeySecret)
+			return nil, &ConfigError{fmt.Sprintf("%s is not set: a real tenant needs all four of %s, %s, %s and %s", k, EnvClientID, EnvClientSecret, EnvAccessKeyID, EnvAccessKeySecret)}
 		}
 	}
+	if u, err := url.Parse(issuer); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &ConfigError{EnvIssuer + " is not an https URL such as " + cxone.DefaultIssuer}
+	}
+	fmt.Fprintf(w, "Using the real CXone tenant at %s (credentials from the environment).\n", issuer)
 	if o.Attempts > 0 {
 		opts = append(opts, cxone.WithRetry(o.Attempts, cxone.DefaultMaxBackoff, cxone.DefaultMaxRetryAfter))
 	}
@@ -110,3 +114,9 @@ func Connect(ctx context.Context, getenv func(string) string, w io.Writer, o Opt
 	}
 	return &Conn{Client: c}, nil
 }
+
+// ConfigError is a tenant configuration in the environment that cannot work;
+// nothing was sent.
+type ConfigError struct{ msg string }
+
+func (e *ConfigError) Error() string { return e.msg }
