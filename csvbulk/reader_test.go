@@ -500,7 +500,7 @@ func TestCase8(t *testing.T) {
 	// The template reader undoes the rule too, then judges the values.
 	wantRows := got{Rows: []gotRow{
 		fail(2, privacy.Email, privacy.ReasonSpreadsheetArtifact),
-		fail(3, privacy.Email, privacy.ReasonInvalidEmail),
+		fail(3, privacy.Email, privacy.ReasonSpreadsheetArtifact), // @SUM(1+1)
 		sub(4, privacy.User, "-agent-4711"),
 		sub(5, privacy.Phone, "+447700900123"),
 	}}

@@ -314,6 +314,16 @@ func checkArtifacts(t IdentifierType, v string) *ParseError {
 	switch v[0] {
 	case '=':
 		return valueErr(ReasonSpreadsheetArtifact, "is a spreadsheet formula (starts with =), not an identifier; paste values only")
+	case '@':
+		// Excel reads a leading @ as a formula (implicit intersection),
+		// such as @SUM(A1); a bare @example.com is only a bad address.
+		if strings.ContainsRune(v, '(') {
+			return valueErr(ReasonSpreadsheetArtifact, "is a spreadsheet formula (starts with @), not an identifier; paste values only")
+		}
+	case '-':
+		if t == Phone {
+			return valueErr(ReasonSpreadsheetArtifact, "starts with -, which a spreadsheet left where the + was (it read the number as negative); re-enter the number as text")
+		}
 	case '#', 'E', 'e':
 		for _, e := range spreadsheetErrors {
 			if strings.EqualFold(v, e) {
