@@ -51,6 +51,11 @@ type JournalEntry struct {
 // version.
 var ErrJournal = errors.New("privacy: journal")
 
+// ErrJournalInUse is returned by [OpenJournal] when another process has the
+// journal open (on systems with advisory file locks): two runs appending to
+// one journal would each file every request.
+var ErrJournalInUse = errors.New("privacy: the journal is in use by another process")
+
 // JournalError says what is wrong with a journal file and on which line.
 type JournalError struct {
 	Line int // 0 when not about one line
@@ -122,7 +127,8 @@ func (j *MemJournal) Len() int {
 // skipped silently; a file that is not a journal is refused, never
 // overwritten. The file is read as a stream at open, and its index (an HMAC
 // and a request id per subject) is kept in memory. One process at a time may
-// append to a file.
+// append to a file: on Unix a second OpenJournal of the same file, from this
+// process or another, fails with [ErrJournalInUse] until the first is closed.
 type FileJournal struct {
 	mu     sync.Mutex
 	f      *os.File
@@ -211,6 +217,13 @@ func OpenJournal(path string, opts ...JournalOption) (*FileJournal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("privacy: open journal: %w", err)
+	}
+	if err := lockJournal(f); err != nil {
+		f.Close()
+		if errors.Is(err, ErrJournalInUse) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("privacy: lock journal: %w", err)
 	}
 	j := &FileJournal{f: f, m: map[string]JournalEntry{}, pending: map[string]*commit{}}
 	j.idle = sync.NewCond(&j.mu)
