@@ -225,6 +225,9 @@ func TestUsageAndFileErrors(t *testing.T) {
 		{"journal is a folder", []string{"-in", sample, "-journal", dir}, "-journal"},
 		{"corrupt journal", []string{"-in", sample, "-journal", write("bad.jsonl", "not a journal\n{}\n")}, "-journal"},
 		{"report in a missing folder", []string{"-in", sample, "-report", filepath.Join(dir, "no", "such", "report.json")}, "-report"},
+		{"report over the input", []string{"-in", write("keep.csv", "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\n"), "-report", filepath.Join(dir, "keep.csv")}, "same file"},
+		{"report over the journal", []string{"-in", sample, "-journal", filepath.Join(dir, "j2"), "-report", filepath.Join(dir, "j2")}, "same file"},
+		{"report over the journal key", []string{"-in", sample, "-journal", filepath.Join(dir, "j3"), "-report", filepath.Join(dir, "j3.key")}, "same file"},
 		{"broken quoting halfway", []string{"-in", write("quote.csv", "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\nEmail,\"broken@example.com\r\n")}, "input file"},
 	}
 	for _, tt := range tests {
@@ -381,6 +384,8 @@ func TestEnvironmentErrors(t *testing.T) {
 	}{
 		{"partial credentials", map[string]string{"CXONE_CLIENT_ID": "x"}, "CXONE_CLIENT_SECRET is not set"},
 		{"issuer not a URL", all("not-a-url"), "CXONE_ISSUER"},
+		{"issuer with a password", all("https://user:pa55word@cxone.example.com/x?q=1"), "without user"},
+		{"issuer over http", all("http://cxone.example.com"), "https"},
 		{"short journal secret", map[string]string{"CXONE_JOURNAL_SECRET": "short"}, "CXONE_JOURNAL_SECRET"},
 	}
 	for _, tt := range tests {
@@ -397,6 +402,9 @@ func TestEnvironmentErrors(t *testing.T) {
 			}
 			if strings.Contains(out.String(), "Using the real CXone tenant") {
 				t.Error("announced a tenant it could not use")
+			}
+			if strings.Contains(out.String(), "pa55word") {
+				t.Error("echoed a password from the issuer URL")
 			}
 		})
 	}
@@ -478,5 +486,31 @@ func TestHeaderOnly(t *testing.T) {
 	code := run(context.Background(), []string{"-quiet", "-dry-run", "-in", in}, &out, &out, func(string) string { return "" })
 	if code != exitOK || !strings.Contains(out.String(), "no data rows") {
 		t.Errorf("exit %d, output:\n%s", code, out.String())
+	}
+}
+
+// A report path that is the input is refused before anything is written:
+// the input survives byte for byte.
+func TestReportNeverOverwritesInput(t *testing.T) {
+	t.Parallel()
+	in := filepath.Join(t.TempDir(), "in.csv")
+	content := []byte("Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\n")
+	if err := os.WriteFile(in, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := in + ".link"
+	if err := os.Symlink(in, link); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"-quiet", "-dry-run", "-in", in, "-report", link}, &out, &out, func(string) string { return "" }); code != exitUsage {
+		t.Errorf("exit status = %d, want %d", code, exitUsage)
+	}
+	got, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, content) {
+		t.Errorf("the input changed (%d bytes, was %d)", len(got), len(content))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"github.com/cxprivacy/cxone/privacy"
@@ -163,12 +164,21 @@ func (p *program) finish(rep *report, runErr error) int {
 			fmt.Fprintln(p.stderr, "Run again with the same -journal: what was filed is not filed twice.")
 		}
 	}
-	if p.o.report == "-" || p.reportFile != nil {
-		out := p.stdout
-		if p.reportFile != nil {
-			out = p.reportFile
+	if p.o.report == "-" {
+		if err := writeReport(p.stdout, rep); err != nil {
+			fmt.Fprintf(p.stderr, "erasure: writing the report: %v\n", err)
+			return exitUsage
 		}
-		if err := writeReport(out, rep); err != nil {
+	}
+	if f := p.reportFile; f != nil {
+		err := writeReport(f, rep)
+		if err == nil {
+			err = f.Sync()
+		}
+		if err == nil {
+			err = os.Rename(f.Name(), p.o.report)
+		}
+		if err != nil {
 			fmt.Fprintf(p.stderr, "erasure: writing the report: %v\n", err)
 			return exitUsage
 		}

@@ -164,6 +164,10 @@ func (p *program) run(ctx context.Context) int {
 		fmt.Fprintln(p.stderr, "warning: the file has a header but no data rows")
 	}
 
+	if err := distinctFiles(path, p.o); err != nil {
+		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		return exitUsage
+	}
 	// The journal and the report file are opened before anything is sent:
 	// a bad path is a usage error, not a surprise after the work is done.
 	if p.o.journal != "" {
@@ -181,11 +185,15 @@ func (p *program) run(ctx context.Context) int {
 		p.journal = j
 	}
 	if p.o.report != "" && p.o.report != "-" {
-		f, err := os.OpenFile(p.o.report, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		// Written beside its final place and renamed there at the end, so
+		// an interrupted run never leaves half a report, and a path taken
+		// by mistake is not emptied before the run.
+		f, err := os.CreateTemp(filepath.Dir(p.o.report), ".erasure-report-*")
 		if err != nil {
-			fmt.Fprintf(p.stderr, "erasure: -report: %v\n", err)
+			fmt.Fprintf(p.stderr, "erasure: -report: cannot write in the folder of %s\n", p.o.report)
 			return exitUsage
 		}
+		defer os.Remove(f.Name()) // after the rename, a no-op
 		defer f.Close()
 		p.reportFile = f
 	}
@@ -560,4 +568,42 @@ func journalSecret(o options, getenv func(string) string) ([]byte, error) {
 		return nil, fmt.Errorf("-journal-key: cannot write %s", path)
 	}
 	return key, f.Close()
+}
+
+// distinctFiles refuses a run whose input, journal, journal key and report
+// name the same file: writing the report over the input (or the journal)
+// would destroy it.
+func distinctFiles(input string, o options) error {
+	type named struct{ flag, path string }
+	files := []named{{"-in", input}}
+	if o.journal != "" {
+		files = append(files, named{"-journal", o.journal})
+		key := o.journalKey
+		if key == "" {
+			key = o.journal + ".key"
+		}
+		files = append(files, named{"-journal-key", key})
+	}
+	if o.report != "" && o.report != "-" {
+		files = append(files, named{"-report", o.report})
+	}
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if a.path != "-" && b.path != "-" && sameFile(a.path, b.path) {
+				return fmt.Errorf("%s and %s name the same file; give each its own", a.flag, b.flag)
+			}
+		}
+	}
+	return nil
+}
+
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	pa, errA := filepath.Abs(a)
+	pb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && pa == pb
 }

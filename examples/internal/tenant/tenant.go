@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"time"
 
@@ -94,10 +95,17 @@ func Connect(ctx context.Context, getenv func(string) string, w io.Writer, o Opt
 			return nil, &ConfigError{fmt.Sprintf("%s is not set: a real tenant needs all four of %s, %s, %s and %s", k, EnvClientID, EnvClientSecret, EnvAccessKeyID, EnvAccessKeySecret)}
 		}
 	}
-	if u, err := url.Parse(issuer); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, &ConfigError{EnvIssuer + " is not an https URL such as " + cxone.DefaultIssuer}
+	u, err := url.Parse(issuer)
+	switch {
+	case err != nil || u.Host == "" || u.Opaque != "":
+		return nil, &ConfigError{EnvIssuer + " is not a URL such as " + cxone.DefaultIssuer}
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		// Never echoed: a user:password@ part is a secret.
+		return nil, &ConfigError{EnvIssuer + " must be a plain https URL, without user, query or fragment, such as " + cxone.DefaultIssuer}
+	case u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())):
+		return nil, &ConfigError{EnvIssuer + " must use https (plain http only to a loopback host)"}
 	}
-	fmt.Fprintf(w, "Using the real CXone tenant at %s (credentials from the environment).\n", issuer)
+	fmt.Fprintf(w, "Using the real CXone tenant at %s (credentials from the environment).\n", u.Scheme+"://"+u.Host+u.Path)
 	if o.Attempts > 0 {
 		opts = append(opts, cxone.WithRetry(o.Attempts, cxone.DefaultMaxBackoff, cxone.DefaultMaxRetryAfter))
 	}
@@ -120,3 +128,11 @@ func Connect(ctx context.Context, getenv func(string) string, w io.Writer, o Opt
 type ConfigError struct{ msg string }
 
 func (e *ConfigError) Error() string { return e.msg }
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
