@@ -162,6 +162,14 @@ func TestDryRun(t *testing.T) {
 	if strings.Contains(out, "real CXone tenant") || strings.Contains(out, "simulator") {
 		t.Error("a dry run announced a connection")
 	}
+	// With a journal that does not exist, a dry run creates nothing.
+	dir := t.TempDir()
+	if code, _, _ := runProgram(t, env, "-in", sample, "-dry-run", "-journal", filepath.Join(dir, "j")); code != exitFailed {
+		t.Errorf("dry run with a new journal: exit %d", code)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a dry run created %d files", len(entries))
+	}
 	checkNoIdentifiers(t, out)
 }
 
@@ -213,6 +221,7 @@ func TestUsageAndFileErrors(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 		{"stray argument", []string{"file.csv"}, "flags only"},
 		{"concurrency", []string{"-concurrency", "0"}, "-concurrency"},
+		{"journal key alone", []string{"-journal-key", "k"}, "-journal-key goes with -journal"},
 		{"faults", []string{"-sim-faults", "1.5"}, "-sim-faults"},
 		{"faults NaN", []string{"-sim-faults", "NaN"}, "-sim-faults"},
 		{"region", []string{"-region", "ZZZ"}, "-region"},

@@ -136,7 +136,7 @@ func (p *program) finish(rep *report, runErr error) int {
 		}
 	}
 	if listed > maxListed {
-		fmt.Fprintf(w, "  … and %d more rows (-report FILE lists every row)\n", listed-maxListed)
+		fmt.Fprintf(w, "  … and %d more rows (-report FILE lists every row); all failed and skipped rows by reason:\n", listed-maxListed)
 		for _, r := range sortedReasons(rep.Rows) {
 			fmt.Fprintf(w, "    %s: %d\n", r.reason, r.n)
 		}

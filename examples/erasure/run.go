@@ -89,6 +89,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	case !(o.simFaults >= 0 && o.simFaults <= 1):
 		return o, fmt.Errorf("-sim-faults must be a fraction between 0 and 1, got %v", o.simFaults)
 	}
+	if o.journalKey != "" && o.journal == "" {
+		return o, errors.New("-journal-key goes with -journal")
+	}
 	if o.region != "" {
 		if _, err := privacy.NewParser(privacy.WithDefaultRegion(o.region)); err != nil {
 			return o, fmt.Errorf("-region: %v", err)
@@ -170,6 +173,12 @@ func (p *program) run(ctx context.Context) int {
 	}
 	// The journal and the report file are opened before anything is sent:
 	// a bad path is a usage error, not a surprise after the work is done.
+	if p.o.journal != "" && p.o.dryRun {
+		// A dry run only reads a journal: it creates neither it nor its key.
+		if _, err := os.Stat(p.o.journal); errors.Is(err, fs.ErrNotExist) {
+			p.o.journal = ""
+		}
+	}
 	if p.o.journal != "" {
 		secret, err := journalSecret(p.o, p.getenv)
 		if err != nil {
@@ -223,6 +232,9 @@ func (p *program) run(ctx context.Context) int {
 	defer conn.Close()
 	api, sim := conn.Client, conn.Sim
 	p.simulated = sim != nil
+	if sim == nil && p.o.simFaults > 0 {
+		fmt.Fprintln(p.stderr, "warning: -sim-faults applies to the simulator only; ignored against a real tenant")
+	}
 	if sim != nil && p.o.simFaults > 0 {
 		fmt.Fprintf(p.human, "The simulator injects faults into %.0f%% of requests (seed %d).\n", 100*p.o.simFaults, p.o.simSeed)
 	}
