@@ -669,3 +669,31 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("empty template yielded a row")
 	}
 }
+
+// A line of megabytes is no template row: it is refused at its line, without
+// reading it whole.
+func TestReadRefusesHugeLine(t *testing.T) {
+	t.Parallel()
+	huge := "Identifier Type,Subject Identifier\r\nEmail,ana.silva@example.com\r\nEmail," + strings.Repeat("a", 3<<20) + "\r\n"
+	r, err := NewReader(strings.NewReader(huge))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, err = range r.Rows() {
+		if err != nil {
+			break
+		}
+		rows++
+	}
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 3 || !errors.Is(fe, ErrMalformed) {
+		t.Fatalf("after %d rows: error = %v, want ErrMalformed at line 3", rows, err)
+	}
+	if rows != 1 {
+		t.Errorf("%d rows before the long line, want 1", rows)
+	}
+	if strings.Contains(err.Error(), "aaaa") {
+		t.Error("the error echoes the cell")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"unicode/utf8"
@@ -30,6 +31,7 @@ type Format struct {
 // the line they start on.
 type stream struct {
 	cr     *csv.Reader
+	limit  *lineLimiter
 	offset int // lines consumed before the CSV reader started (the sep= line)
 	format Format
 }
@@ -110,7 +112,10 @@ func openStream(r io.Reader, sniff sniffFunc) (*stream, error) {
 	if s.format.Delimiter == 0 {
 		s.format.Delimiter = sniff(line)
 	}
-	s.cr = csv.NewReader(br)
+	s.limit = &lineLimiter{r: br, max: maxLineBytes, line: s.offset}
+	// A bufio.Reader of its own, which csv.NewReader takes as is: the
+	// limiter then sees few, large reads.
+	s.cr = csv.NewReader(bufio.NewReaderSize(s.limit, 64<<10))
 	s.cr.Comma = s.format.Delimiter
 	s.cr.FieldsPerRecord = -1
 	s.cr.ReuseRecord = true
@@ -209,6 +214,10 @@ func (s *stream) next() (rec []string, line int, err error) {
 	if err != nil {
 		if err == io.EOF {
 			return nil, 0, err
+		}
+		if errors.Is(err, errLineTooLong) {
+			return nil, 0, &FileError{Line: s.limit.line + 1, Err: ErrMalformed,
+				Msg: fmt.Sprintf("a line longer than %d MiB: a template row holds two short cells; this is not a bulk template", maxLineBytes>>20)}
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -352,4 +361,42 @@ func each[T any](s *stream, used *bool, conv func(rec []string, line int) (T, bo
 			}
 		}
 	}
+}
+
+// maxLineBytes bounds a physical line. A template row is two short cells; a
+// line of megabytes is a file that is not a template, and reading it whole
+// would take memory in proportion.
+const maxLineBytes = 1 << 20
+
+var errLineTooLong = errors.New("csvbulk: line too long")
+
+// lineLimiter fails a read once a line runs past max bytes, and counts the
+// lines it has passed, for the error's line number.
+type lineLimiter struct {
+	r    io.Reader
+	max  int
+	run  int // bytes since the last line end
+	line int // line ends seen
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	first := bytes.IndexByte(b, '\n')
+	if first < 0 {
+		l.run += len(b)
+		if l.run > l.max {
+			return 0, errLineTooLong
+		}
+		return n, err
+	}
+	if l.run+first > l.max {
+		return 0, errLineTooLong
+	}
+	// The reads are far shorter than max (the bufio.Reader above asks for
+	// 64 KiB), so a line too long always spans reads: only the first and
+	// the last line of a read need measuring.
+	l.line += bytes.Count(b, []byte{'\n'})
+	l.run = len(b) - bytes.LastIndexByte(b, '\n') - 1
+	return n, err
 }
