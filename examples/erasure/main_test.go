@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -521,5 +522,61 @@ func TestReportNeverOverwritesInput(t *testing.T) {
 	}
 	if !bytes.Equal(got, content) {
 		t.Errorf("the input changed (%d bytes, was %d)", len(got), len(content))
+	}
+}
+
+func TestReadStream(t *testing.T) {
+	t.Parallel()
+	b, err := readStream(context.Background(), strings.NewReader("abc"), 3)
+	if err != nil || string(b) != "abc" {
+		t.Errorf("readStream at the limit = %q, %v", b, err)
+	}
+	if _, err := readStream(context.Background(), strings.NewReader("abcd"), 3); err == nil || !strings.Contains(err.Error(), "save it to a file") {
+		t.Errorf("readStream past the limit: err = %v", err)
+	}
+	// A pipe that never ends gives way to a cancelled context.
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := readStream(ctx, pr, 1<<20); err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("readStream after cancel: err = %v", err)
+	}
+}
+
+func TestReportTargets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, report, want string }{
+		{"folder", dir, "is a folder"},
+		{"device", os.DevNull, "not a regular file"},
+	} {
+		var out bytes.Buffer
+		code := run(context.Background(), []string{"-quiet", "-in", sample, "-report", tt.report}, &out, &out, func(string) string { return "" })
+		if code != exitUsage || !strings.Contains(out.String(), tt.want) {
+			t.Errorf("%s: exit %d, output:\n%s", tt.name, code, out.String())
+		}
+		if strings.Contains(out.String(), "using the embedded simulator") {
+			t.Errorf("%s: the run started before refusing the report path", tt.name)
+		}
+	}
+	// Through a link: the target is written, the link stays.
+	target := filepath.Join(dir, "target.json")
+	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"-quiet", "-dry-run", "-in", sample, "-report", link}, &out, &out, func(string) string { return "" }); code != exitFailed {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced")
+	}
+	if rep := readReport(t, target); rep.Valid != 16 {
+		t.Errorf("target report: %d valid rows, want 16", rep.Valid)
 	}
 }

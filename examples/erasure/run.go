@@ -135,6 +135,7 @@ type program struct {
 	reportFile *os.File          // nil without -report, or with -report -
 	outcomes   []privacy.Outcome // the platform run's, in line order
 	simulated  bool              // against the embedded simulator
+	rows       int               // non-blank rows of the input
 }
 
 func (p *program) run(ctx context.Context) int {
@@ -147,9 +148,12 @@ func (p *program) run(ctx context.Context) int {
 		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
 		return exitUsage
 	}
-	in, err := openInput(path, p.stdin)
+	in, err := openInput(ctx, path, p.stdin)
 	if err != nil {
 		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		if ctx.Err() != nil {
+			return exitFailed // interrupted, not a usage error
+		}
 		return exitUsage
 	}
 	// A first pass reads the whole file, so a file-level error (not a
@@ -168,6 +172,10 @@ func (p *program) run(ctx context.Context) int {
 	}
 
 	if err := distinctFiles(path, p.o); err != nil {
+		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
+		return exitUsage
+	}
+	if err := p.checkOutputs(); err != nil {
 		fmt.Fprintf(p.stderr, "erasure: %v\n", err)
 		return exitUsage
 	}
@@ -208,7 +216,7 @@ func (p *program) run(ctx context.Context) int {
 	}
 
 	rep := &report{Rows: []reportRow{}}
-	p.progress = newProgress(p.stderr, rows, p.o.quiet)
+	p.rows = rows
 
 	if p.o.dryRun {
 		err := p.platform(ctx, nil, in, rep)
@@ -302,11 +310,11 @@ type input struct {
 	data []byte // the content of a non-regular input
 }
 
-func openInput(path string, stdin io.Reader) (*input, error) {
+func openInput(ctx context.Context, path string, stdin io.Reader) (*input, error) {
 	if path == "-" {
-		b, err := io.ReadAll(stdin)
+		b, err := readStream(ctx, stdin, maxStreamInput)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read standard input: %v", err)
+			return nil, fmt.Errorf("standard input: %w", err)
 		}
 		return &input{path: path, data: b}, nil
 	}
@@ -329,11 +337,41 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		return nil, fmt.Errorf("cannot open the input file %s", path)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(f)
+	b, err := readStream(ctx, f, maxStreamInput)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the input file %s", path)
+		return nil, fmt.Errorf("the input %s: %w", path, err)
 	}
 	return &input{path: path, data: b}, nil
+}
+
+// maxStreamInput bounds an input read into memory (standard input, a pipe, a
+// device): over a million rows, far more than a bulk upload holds.
+const maxStreamInput = 64 << 20
+
+// readStream reads r whole, up to max bytes, and gives up when ctx ends (a
+// signal while a pipe is still open).
+func readStream(ctx context.Context, r io.Reader, max int) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+		done <- result{b, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("interrupted while reading")
+	case res := <-done:
+		switch {
+		case res.err != nil:
+			return nil, fmt.Errorf("cannot read it: %v", res.err)
+		case len(res.b) > max:
+			return nil, fmt.Errorf("more than %d MiB: save it to a file and pass -in FILE", max>>20)
+		}
+		return res.b, nil
+	}
 }
 
 func (in *input) open() (io.ReadCloser, error) {
@@ -369,6 +407,7 @@ func readRows(in *input, region string, f func(*csvbulk.Reader) error) error {
 // platform runs the privacy batch over the file (dry when api is nil) and
 // fills the report's rows and counts.
 func (p *program) platform(ctx context.Context, api *cxone.Client, in *input, rep *report) error {
+	p.progress = newProgress(p.stderr, p.rows, p.o.quiet)
 	opts := []privacy.BatchOption{
 		privacy.WithConcurrency(p.o.concurrency),
 		privacy.WithProgress(func(pr privacy.Progress) { p.progress.update(pr.Summary) }),
@@ -618,4 +657,36 @@ func sameFile(a, b string) bool {
 	pa, errA := filepath.Abs(a)
 	pb, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && pa == pb
+}
+
+// checkOutputs refuses a journal or report path that is not, or would not
+// become, a regular file: a folder, a device, a pipe. A report path that is
+// a symbolic link is written through it, to its target.
+func (p *program) checkOutputs() error {
+	if p.o.journal != "" {
+		if fi, err := os.Stat(p.o.journal); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("-journal: %s is not a regular file", p.o.journal)
+		}
+	}
+	if p.o.report == "" || p.o.report == "-" {
+		return nil
+	}
+	if _, err := os.Lstat(p.o.report); err != nil {
+		return nil // a new file
+	}
+	target, err := filepath.EvalSymlinks(p.o.report)
+	if err != nil {
+		return fmt.Errorf("-report: %s is a link to nowhere", p.o.report)
+	}
+	fi, err := os.Stat(target)
+	switch {
+	case err != nil:
+		return fmt.Errorf("-report: cannot use %s", p.o.report)
+	case fi.IsDir():
+		return fmt.Errorf("-report: %s is a folder; name a file in it", p.o.report)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("-report: %s is not a regular file (use -report - for standard output)", p.o.report)
+	}
+	p.o.report = target
+	return nil
 }
