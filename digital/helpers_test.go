@@ -1,6 +1,8 @@
 package digital_test
 
 import (
+	"context"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 	"time"
 
@@ -40,6 +42,18 @@ func presetRunner(t testing.TB, c *digital.Client) *digital.Runner {
 		t.Fatalf("digital.NewRunner: %v", err)
 	}
 	return r
+}
+
+// wantNoop runs r once more and fails unless the run found nothing to do.
+func wantNoop(ctx context.Context, t testing.TB, r *digital.Runner, which string) {
+	t.Helper()
+	rep, err := r.RunOnce(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", which, err)
+	}
+	if diff := cmp.Diff(&digital.RunReport{}, rep); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", which, diff)
+	}
 }
 
 // collect drains an iterator.
